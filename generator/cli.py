@@ -1,0 +1,177 @@
+"""The ``papers`` command: a thin layer over the library, one summary line per run.
+
+Exit status: 0 on success (a quiet day with nothing new is a success), 1 when something failed
+(the message says what and where), 2 on a usage error.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from .errors import PapersError
+from .importer import ImportOptions, import_paths
+from .render import Renderer
+from .settings import Settings, load_settings
+from .site import build_site, serve_site
+from .store import Store
+
+EPILOG_IMPORT = """\b
+Examples:
+  papers import ../shared/corpus/hf-daily-papers          # a folder of API responses
+  papers import 2025-10-15.json                           # one saved API response
+  papers import --year 2025 page.txt                      # a plain-text page scrape
+
+\b
+Which parser reads a file is decided by its suffix:
+  .json  a saved Daily Papers API response (a JSON array). Its daily date is each entry's
+         paper.submittedOnDailyAt; older entries lack it, so the date comes from --date or
+         from a YYYY-MM-DD in the file name.
+  .txt   a plain-text scrape of the Daily Papers page. Its date line ("Sep 10") has no year:
+         --date gives the full date, --year the year; otherwise the year is inferred as the
+         latest one in which that day is not in the future (so pass --year for old scrapes).
+
+In folders, README/LICENSE/MANIFEST-like files are skipped. Each file is parsed completely
+before anything is stored: a bad file changes nothing, the others are still imported, and the
+run exits 1 naming the bad files. Importing the same files again changes no file.
+"""
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+class Context:
+    def __init__(self, project: Path, quiet: bool):
+        self.project, self.quiet = project, quiet
+
+    @property
+    def settings(self) -> Settings:
+        return load_settings(self.project)
+
+    def store(self) -> Store:
+        return Store(self.settings.path("data_dir"))
+
+    def say(self, line: str) -> None:
+        """The one summary line of a run (suppressed by --quiet)."""
+        if not self.quiet:
+            click.echo(line)
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "-C", "--project", type=click.Path(file_okay=False, path_type=Path), default=".",
+    show_default=True, help="The project folder (holds mkdocs.yml, data/, docs/).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@click.version_option(package_name="daily-papers")
+@click.pass_context
+def main(click_ctx: click.Context, project: Path, quiet: bool) -> None:
+    """Daily Papers: import papers into data/, render pages into docs/, build the site.
+
+    \b
+    A typical run, in the project folder:
+      papers import ../shared/corpus/hf-daily-papers
+      papers build          # render + mkdocs build --strict, into site/
+      papers serve          # preview on http://127.0.0.1:8000/
+    """
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    click_ctx.obj = Context(project, quiet)
+
+
+@main.command("import", epilog=EPILOG_IMPORT)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="Daily date of every file.")
+@click.option("--year", type=click.IntRange(2023, 2100), help="Year of a text scrape's date line.")
+@pass_ctx
+def import_cmd(ctx: Context, paths: tuple[Path, ...], day, year: int | None) -> None:
+    """Import saved captures (files or folders) into data/, offline."""
+    options = ImportOptions(day=day.date() if day else None, year=year)
+    try:
+        store = ctx.store()
+        with store.lock():
+            result = import_paths(store, paths, options)
+    except PapersError as exc:
+        _fail(str(exc))
+    t = result.tally
+    ctx.say(
+        f"imported {result.files} file(s): {t.new} new, {t.updated} updated, "
+        f"{t.unchanged} unchanged, {t.resolved} resolved to arXiv ids; "
+        f"{len(result.failures)} failed"
+    )
+    for failure in result.failures:
+        click.echo(f"error: {failure}", err=True)
+    if result.failures:
+        sys.exit(1)
+
+
+def _render(ctx: Context) -> str:
+    settings = ctx.settings
+    papers = Store(settings.path("data_dir")).load_all()
+    result = Renderer(settings).render_all(papers)
+    days = len({p.daily_date for p in papers})
+    return (
+        f"rendered {len(papers)} papers over {days} days: {result.written} page(s) written, "
+        f"{result.unchanged} unchanged, {result.removed} removed"
+    )
+
+
+@main.command()
+@pass_ctx
+def render(ctx: Context) -> None:
+    """Render Markdown pages from data/ into docs/ (only changed pages are rewritten).
+
+    \b
+    Example:
+      papers render && mkdocs build --strict
+    """
+    try:
+        ctx.say(_render(ctx))
+    except PapersError as exc:
+        _fail(str(exc))
+
+
+@main.command()
+@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write the site here instead of mkdocs.yml's site_dir.")
+@click.option("--no-strict", is_flag=True, help="Let MkDocs warnings pass.")
+@pass_ctx
+def build(ctx: Context, site_dir: Path | None, no_strict: bool) -> None:
+    """Render pages, then build the site with MkDocs (strict by default).
+
+    \b
+    Example:
+      papers build --site-dir /tmp/site
+    """
+    started = time.monotonic()
+    try:
+        rendered = _render(ctx)
+        target = build_site(ctx.settings, site_dir, strict=not no_strict)
+    except PapersError as exc:
+        _fail(str(exc))
+    ctx.say(f"{rendered}; built {target} in {time.monotonic() - started:.1f} s")
+
+
+@main.command()
+@click.option("-a", "--dev-addr", metavar="IP:PORT", help="Address to serve on (127.0.0.1:8000).")
+@pass_ctx
+def serve(ctx: Context, dev_addr: str | None) -> None:
+    """Render pages, then preview the site with live reload.
+
+    \b
+    Example:
+      papers serve -a 127.0.0.1:8001
+    """
+    try:
+        click.echo(_render(ctx))
+        serve_site(ctx.settings, dev_addr)
+    except PapersError as exc:
+        _fail(str(exc))

@@ -1,0 +1,27 @@
+"""Errors a person can act on: each names the file (or URL) and, where known, the field."""
+
+from __future__ import annotations
+
+
+class PapersError(Exception):
+    """Base for every error the CLI reports as a one-line message and a non-zero exit."""
+
+
+class InputError(PapersError):
+    """Bad input: a file or response that cannot be read as what it claims to be."""
+
+    def __init__(self, where: str, problem: str, field: str | None = None, line: int | None = None):
+        self.where, self.problem, self.field, self.line = where, problem, field, line
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        loc = f"{self.where}:{self.line}" if self.line else self.where
+        return f"{loc}: field {self.field}: {self.problem}" if self.field else f"{loc}: {self.problem}"
+
+
+def pydantic_field(loc: tuple) -> str:
+    """``('authors', 3, 'name')`` -> ``authors[3].name``."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out

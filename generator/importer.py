@@ -1,0 +1,103 @@
+"""``papers import``: read saved captures (files or folders) into the store, offline.
+
+Each file is parsed completely before anything is stored, so a bad file changes nothing; the
+good files of the same run are still imported, and the run exits non-zero naming the bad ones.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from .errors import InputError, PapersError
+from .model import Paper
+from .sources.hf_api import load_json, parse_daily_papers
+from .sources.text_page import parse_text_page, resolve_page_date
+from .store import Store, Tally
+
+SUFFIXES = {".json": "hf-api", ".txt": "text-scrape"}
+# Folders of captures often carry these beside the data (the corpus does); named explicitly,
+# they are still read (and rejected if they are not captures).
+_NOT_CAPTURES = re.compile(r"^(readme|license|licence|manifest|notice|copying|changelog)", re.I)
+_DATED_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
+
+
+@dataclass
+class ImportOptions:
+    day: date | None = None  # --date: the daily date of every file in this run
+    year: int | None = None  # --year: completes a text scrape's "Sep 10"
+    today: date = field(default_factory=lambda: datetime.now(UTC).date())
+
+
+@dataclass
+class ImportResult:
+    tally: Tally = field(default_factory=Tally)
+    files: int = 0
+    failures: list[str] = field(default_factory=list)
+
+
+def collect_files(paths: Iterable[Path]) -> list[Path]:
+    """The importable files named by ``paths``; folders are searched recursively, in name order."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*") if _is_capture(p))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise PapersError(f"{path}: no such file or folder")
+    return files
+
+
+def _is_capture(path: Path) -> bool:
+    return path.suffix.lower() in SUFFIXES and not _NOT_CAPTURES.match(path.name) and path.is_file()
+
+
+def import_paths(store: Store, paths: Iterable[Path], options: ImportOptions) -> ImportResult:
+    result = ImportResult()
+    for path in collect_files(paths):
+        try:
+            papers = read_capture(path, options)
+        except InputError as exc:
+            result.failures.append(str(exc))
+            continue
+        store.add(papers, result.tally)
+        result.files += 1
+    return result
+
+
+def read_capture(path: Path, options: ImportOptions) -> list[Paper]:
+    """Parse one saved capture, choosing the parser by its suffix."""
+    kind = SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        raise InputError(str(path), f"unknown kind of file (expected {', '.join(SUFFIXES)})")
+    data = path.read_bytes()
+    fetched_at = datetime.now(UTC).replace(microsecond=0)
+    ref = f"file:{path.name}"
+    if kind == "hf-api":
+        day = options.day or _date_in_name(path)
+        raw = load_json(data, str(path))
+        return parse_daily_papers(raw, where=str(path), ref=ref, fetched_at=fetched_at, day=day)
+    text = _decode(data, path)
+    day = resolve_page_date(
+        text, str(path), day=options.day, year=options.year, today=options.today
+    )
+    return parse_text_page(text, where=str(path), ref=ref, day=day, fetched_at=fetched_at)
+
+
+def _date_in_name(path: Path) -> date | None:
+    match = _DATED_NAME.search(path.name)
+    try:
+        return date.fromisoformat(match[1]) if match else None
+    except ValueError:
+        return None
+
+
+def _decode(data: bytes, path: Path) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(str(path), f"not UTF-8 text (byte {exc.start})") from None

@@ -1,0 +1,149 @@
+"""The one typed paper model every source parses into and every page renders from.
+
+Field order here is the key order of the YAML files under ``data/``; change it only with a
+reason, because it reorders every stored record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_serializer,
+    model_validator,
+)
+
+ARXIV_ID = r"\d{4}\.\d{4,5}"
+TITLE_ID = r"title-[0-9a-f]{12}"
+PAPER_ID_RE = re.compile(rf"^(?:{ARXIV_ID}|{TITLE_ID})$")
+
+SourceKind = Literal["hf-api", "hf-html", "text-scrape", "arxiv"]
+
+# How much a source's text fields are trusted when two captures disagree: a plain-text page
+# scrape loses words and structure, so it only ever fills gaps left by the structured sources.
+SOURCE_RANK: dict[str, int] = {"text-scrape": 0, "arxiv": 1, "hf-html": 2, "hf-api": 2}
+
+PaperId = Annotated[str, StringConstraints(pattern=PAPER_ID_RE.pattern)]
+Text = Annotated[str, StringConstraints(min_length=1)]
+
+
+class Record(BaseModel):
+    """Base for stored records: unknown keys are an error, so a typo in a hand edit is caught."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Author(Record):
+    name: Text
+    hf_user: str | None = None
+    hidden: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_name(cls, data: Any) -> Any:
+        return {"name": data} if isinstance(data, str) else data
+
+    @model_serializer(mode="wrap")
+    def _compact(self, handler: Any) -> Any:
+        # 664-author papers exist: a bare name per line keeps those files readable.
+        if self.hf_user is None and not self.hidden:
+            return self.name
+        return {k: v for k, v in handler(self).items() if v not in (None, False)}
+
+
+class Account(Record):
+    """A Hugging Face user or organisation: ``name`` is the handle, ``fullname`` the display name."""
+
+    name: Text
+    fullname: str | None = None
+    avatar: str | None = None
+
+
+class ArxivInfo(Record):
+    """What arXiv's own API adds to a paper (filled by enrichment)."""
+
+    primary_category: str | None = None
+    categories: list[str] = []
+    doi: str | None = None
+    journal_ref: str | None = None
+    comments: str | None = None
+    version: int | None = None
+    updated: datetime | None = None
+
+
+class Source(Record):
+    """Provenance: which source a capture came from, what exactly, and when it was taken."""
+
+    kind: SourceKind
+    ref: Text
+    fetched_at: datetime
+
+
+class Paper(Record):
+    id: PaperId
+    title: Text
+    authors: list[Author] = []
+    abstract: str = ""
+    published_at: datetime | None = Field(None, description="arXiv publication time")
+    daily_date: date = Field(description="the Daily Papers day (New York calendar day)")
+    submitted_at: datetime | None = Field(None, description="when it joined Daily Papers")
+    upvotes: int = Field(0, ge=0)
+    num_comments: int = Field(0, ge=0)
+    ai_summary: str | None = None
+    ai_keywords: list[str] = []
+    github_repo: str | None = None
+    github_stars: int | None = Field(None, ge=0)
+    project_page: str | None = None
+    thumbnail: str | None = None
+    media_urls: list[str] = []
+    organization: Account | None = None
+    submitted_by: Account | None = None
+    discussion_id: str | None = None
+    withdrawn_at: datetime | None = None
+    arxiv: ArxivInfo | None = None
+    sources: list[Source] = []
+
+    @property
+    def is_title_only(self) -> bool:
+        return self.id.startswith("title-")
+
+    @property
+    def rank(self) -> int:
+        """The best rank among this paper's sources (see ``SOURCE_RANK``)."""
+        return max((SOURCE_RANK[s.kind] for s in self.sources), default=0)
+
+    def to_record(self) -> dict[str, Any]:
+        """The stored form: JSON types, no empty or default fields, key order as declared."""
+        return model_dump_compact(self)
+
+
+def model_dump_compact(obj: BaseModel) -> dict[str, Any]:
+    data = obj.model_dump(mode="json", exclude_defaults=True)
+    return {k: v for k, v in data.items() if v not in (None, [], {})}
+
+
+_WS = re.compile(r"\s+")
+
+
+def clean_text(value: str | None) -> str:
+    """Unwrap arXiv hard wraps and collapse whitespace; every other character is kept as is."""
+    return _WS.sub(" ", value or "").strip()
+
+
+def title_key(title: str) -> str:
+    """The form two titles are compared in: NFKC, case-folded, whitespace collapsed."""
+    return clean_text(unicodedata.normalize("NFKC", title)).casefold()
+
+
+def title_id(title: str) -> str:
+    """A stable id for a paper known only by its title (a plain-text scrape)."""
+    digest = hashlib.sha256(title_key(title).encode("utf-8")).hexdigest()
+    return f"title-{digest[:12]}"

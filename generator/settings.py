@@ -1,0 +1,95 @@
+"""The one settings object. Operators edit one file, ``mkdocs.yml``:
+
+- the site's identity is MkDocs' own: ``site_name``, ``site_url``, ``site_description``,
+  ``docs_dir``, ``site_dir``;
+- the generator's settings sit under ``extra.papers`` (documented field by field below and in
+  the README); MkDocs ignores them, templates can read them.
+
+Endpoints and secrets come only from the environment (``HF_ENDPOINT``, ``PAPERS_ARXIV_ENDPOINT``,
+``HF_TOKEN``), so tests can point them at a local server and tokens never land in a file.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import InputError
+
+CONFIG_FILE = "mkdocs.yml"
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path
+    """The project folder: holds mkdocs.yml, data/, docs/."""
+    site_name: str = "Daily Papers"
+    site_url: str = ""
+    site_description: str = ""
+    docs_dir: Path = Path("docs")
+    """Where rendered Markdown goes (MkDocs' ``docs_dir``)."""
+    site_dir: Path = Path("site")
+    """Where MkDocs writes the built site (MkDocs' ``site_dir``)."""
+    data_dir: Path = Path("data")
+    """``extra.papers.data_dir``: the YAML store, relative to the project folder."""
+    front_page_papers: int = 30
+    """``extra.papers.front_page_papers``: how many papers of the latest day the front page lists."""
+    hf_endpoint: str = field(default_factory=lambda: _env("HF_ENDPOINT", "https://huggingface.co"))
+    """``HF_ENDPOINT`` (huggingface_hub's convention): the Hugging Face base URL."""
+    arxiv_endpoint: str = field(
+        default_factory=lambda: _env("PAPERS_ARXIV_ENDPOINT", "https://export.arxiv.org/api/query")
+    )
+    """``PAPERS_ARXIV_ENDPOINT``: the arXiv API query URL."""
+
+    @property
+    def config_file(self) -> Path:
+        return self.root / CONFIG_FILE
+
+    def path(self, name: str) -> Path:
+        """A path setting (``data_dir``, ``docs_dir``, ``site_dir``) made absolute."""
+        value: Path = getattr(self, name)
+        return value if value.is_absolute() else self.root / value
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name) or default
+
+
+def load_settings(root: Path | str = ".") -> Settings:
+    """Read ``mkdocs.yml`` in ``root``; a project without one gets the defaults."""
+    root = Path(root).resolve()
+    config = _read_config(root / CONFIG_FILE)
+    extra = (config.get("extra") or {}).get("papers") or {}
+    known = {f.name for f in fields(Settings)}
+    unknown = sorted(set(extra) - known)
+    if unknown:
+        raise InputError(str(root / CONFIG_FILE), f"unknown setting(s): {', '.join(unknown)}",
+                         field="extra.papers")
+    values: dict[str, Any] = {k: config[k] for k in ("site_name", "site_url", "site_description",
+                                                      "docs_dir", "site_dir") if config.get(k)}
+    values.update(extra)
+    for name in ("docs_dir", "site_dir", "data_dir"):
+        if name in values:
+            values[name] = Path(values[name])
+    return Settings(root=root, **values)
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml safely: MkDocs' ``!ENV`` and ``!!python/name`` tags load as plain data."""
+
+
+_ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def _read_config(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_ConfigLoader)
+    except yaml.YAMLError as exc:
+        raise InputError(str(path), f"invalid YAML: {exc}") from None
+    return data if isinstance(data, dict) else {}

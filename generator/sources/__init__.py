@@ -1,0 +1,1 @@
+"""Sources: each module fetches raw data (``fetch_*``) or parses it into papers (``parse_*``)."""

@@ -1,0 +1,247 @@
+"""The YAML store under ``data/``: the only module that knows the file layout.
+
+Layout (documented for people in ``data/README.md``)::
+
+    data/papers/<shard>/<id>.yaml    one record per paper
+        shard = the arXiv id's YYMM prefix ("2510"), or "title" for title-only papers
+
+Every write is atomic (temporary file + rename in the same folder), and a file is written only
+when its bytes change, so re-running an import or fetch leaves git clean.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from .errors import InputError, PapersError, pydantic_field
+from .merge import merge
+from .model import PAPER_ID_RE, Paper, title_key
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+@dataclass
+class Tally:
+    """What one import or fetch did to the store."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    resolved: int = 0  # title-only papers that gained their arXiv id
+    ids: set[str] = field(default_factory=set)
+
+    def count(self, outcome: str, paper_id: str) -> None:
+        setattr(self, outcome, getattr(self, outcome) + 1)
+        self.ids.add(paper_id)
+
+
+class Store:
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.papers_dir = self.root / "papers"
+
+    # -- layout -------------------------------------------------------------------------------
+    def path_for(self, paper_id: str) -> Path:
+        if not PAPER_ID_RE.match(paper_id):
+            raise PapersError(f"not a paper id: {paper_id!r}")
+        shard = "title" if paper_id.startswith("title-") else paper_id[:4]
+        return self.papers_dir / shard / f"{paper_id}.yaml"
+
+    def paths(self) -> list[Path]:
+        return sorted(self.papers_dir.glob("*/*.yaml"))
+
+    # -- reading ------------------------------------------------------------------------------
+    def load(self, path: Path) -> Paper:
+        text = _read_text(path)
+        try:
+            data = yaml.load(text, Loader=_Loader)
+        except yaml.YAMLError as exc:
+            line = exc.problem_mark.line + 1 if getattr(exc, "problem_mark", None) else None
+            raise InputError(str(path), f"invalid YAML: {getattr(exc, 'problem', exc)}", line=line)
+        paper = _validate(data, path, text)
+        if path.name != f"{paper.id}.yaml":
+            raise InputError(str(path), f"holds paper {paper.id}, expected by its name", field="id")
+        return paper
+
+    def get(self, paper_id: str) -> Paper | None:
+        path = self.path_for(paper_id)
+        return self.load(path) if path.exists() else None
+
+    def load_all(self) -> list[Paper]:
+        """Every stored paper; all bad files are reported together, then it raises."""
+        papers, errors = [], []
+        for path in self.paths():
+            try:
+                papers.append(self.load(path))
+            except InputError as exc:
+                errors.append(str(exc))
+        if errors:
+            shown = errors[:20] + ([f"... and {len(errors) - 20} more"] if len(errors) > 20 else [])
+            raise PapersError(f"{len(errors)} bad file(s) in {self.root}:\n  " + "\n  ".join(shown))
+        return papers
+
+    # -- writing ------------------------------------------------------------------------------
+    def save(self, paper: Paper) -> bool:
+        """Write ``paper`` if its file would change; True when it did."""
+        path = self.path_for(paper.id)
+        data = dump_yaml(paper.to_record())
+        if path.exists() and path.read_bytes() == data:
+            return False
+        atomic_write(path, data)
+        return True
+
+    def remove(self, paper_id: str) -> None:
+        self.path_for(paper_id).unlink(missing_ok=True)
+
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold an exclusive lock on the store, so two runs never write it at once."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".lock", "w") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise PapersError(f"{self.root} is in use by another papers run") from None
+            yield
+
+    def add(self, captures: Iterable[Paper], tally: Tally | None = None) -> Tally:
+        """Merge captures into the store (see ``merge``); a title-only record joins its arXiv id."""
+        tally = tally or Tally()
+        titles = _TitleIndex(self)
+        for capture in captures:
+            self._add_one(capture, titles, tally)
+        return tally
+
+    def _add_one(self, capture: Paper, titles: _TitleIndex, tally: Tally) -> None:
+        target = titles.match(capture)
+        old = self.get(target or capture.id)
+        if old is None:
+            self.save(capture)
+            titles.note(capture)
+            return tally.count("new", capture.id)
+        merged = merge(old, capture)
+        if merged.id != old.id:  # a title-only record has met its arXiv id
+            self.save(merged)
+            self.remove(old.id)
+            titles.forget(old)
+            return tally.count("resolved", merged.id)
+        tally.count("updated" if self.save(merged) else "unchanged", merged.id)
+
+
+class _TitleIndex:
+    """Normalised title -> id, to join title-only records with the same paper under its arXiv id.
+
+    Built lazily: an API import only needs the (few) title-only records, a text-scrape import
+    needs every title.
+    """
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.title_only: dict[str, str] | None = None
+        self.all: dict[str, str] | None = None
+
+    def match(self, capture: Paper) -> str | None:
+        key = title_key(capture.title)
+        if capture.is_title_only:
+            return self._all().get(key)
+        return self._title_only().get(key)
+
+    def note(self, paper: Paper) -> None:
+        for index in (self.all, self.title_only if paper.is_title_only else None):
+            if index is not None:
+                index.setdefault(title_key(paper.title), paper.id)
+
+    def forget(self, paper: Paper) -> None:
+        for index in (self.all, self.title_only):
+            if index is not None and index.get(title_key(paper.title)) == paper.id:
+                del index[title_key(paper.title)]
+
+    def _title_only(self) -> dict[str, str]:
+        if self.title_only is None:
+            paths = sorted((self.store.papers_dir / "title").glob("*.yaml"))
+            self.title_only = _titles(self.store.load(p) for p in paths)
+        return self.title_only
+
+    def _all(self) -> dict[str, str]:
+        if self.all is None:
+            self.all = _titles(self.store.load_all())
+        return self.all
+
+
+def _titles(papers: Iterable[Paper]) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for paper in papers:
+        # Prefer the arXiv-id record when a title is known both ways.
+        if paper.is_title_only:
+            index.setdefault(title_key(paper.title), paper.id)
+        else:
+            index[title_key(paper.title)] = paper.id
+    return index
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(str(path), f"not UTF-8 text (byte {exc.start})") from None
+
+
+def _validate(data: Any, path: Path, text: str) -> Paper:
+    if not isinstance(data, dict):
+        raise InputError(str(path), f"expected a mapping of fields, got {type(data).__name__}")
+    try:
+        return Paper.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        line = _line_of(text, err["loc"])
+        raise InputError(str(path), err["msg"], field=pydantic_field(err["loc"]), line=line) from None
+
+
+def _line_of(text: str, loc: tuple) -> int | None:
+    """The 1-based line of the YAML node at ``loc`` (or its nearest parent), for error messages."""
+    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    line = None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            found = [v for k, v in node.value if k.value == part]
+            node = found[0] if found else None
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+        else:
+            node = None
+        if node is None:
+            break
+        line = node.start_mark.line + 1
+    return line
+
+
+def dump_yaml(data: Any) -> bytes:
+    """Stable, human-readable YAML: declared key order, block style, UTF-8, wrapped at 100."""
+    text = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    return text.encode("utf-8")
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` so that a reader (or a crash) never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,44 @@
+"""Shared fixtures: real captures from tests/fixtures/, and throwaway projects in tmp folders."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).parent / "fixtures"
+API_DIR = FIXTURES / "hf-api"
+SEED = FIXTURES / "text" / "000_88bed0c6db006635.txt"
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-goldens", action="store_true", help="rewrite tests/golden/ from the current output"
+    )
+
+
+@pytest.fixture
+def update_goldens(request: pytest.FixtureRequest) -> bool:
+    return request.config.getoption("--update-goldens")
+
+
+def make_project(where: Path) -> Path:
+    """A copy of this project's site skeleton (config, hand-written docs, theme), no data."""
+    where.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "mkdocs.yml", where / "mkdocs.yml")
+    shutil.copytree(ROOT / "docs", where / "docs", ignore=_generated)
+    shutil.copytree(ROOT / "generator" / "theme", where / "generator" / "theme")
+    return where
+
+
+def _generated(folder: str, names: list[str]) -> list[str]:
+    top = Path(folder).resolve() == (ROOT / "docs").resolve()
+    return [n for n in names if top and n in ("index.md", "archive.md", "papers", "date")]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return make_project(tmp_path / "project")
