@@ -68,8 +68,12 @@ pass_ctx = click.make_pass_decorator(Context)
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
-    "-C", "--project", type=click.Path(file_okay=False, path_type=Path), default=".",
-    show_default=True, help="The project folder (holds mkdocs.yml, data/, docs/).",
+    "-C",
+    "--project",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="The project folder (holds mkdocs.yml, data/, docs/).",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @click.version_option(package_name="daily-papers")
@@ -140,8 +144,11 @@ def render(ctx: Context) -> None:
 
 
 @main.command()
-@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Write the site here instead of mkdocs.yml's site_dir.")
+@click.option(
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write the site here instead of mkdocs.yml's site_dir.",
+)
 @click.option("--no-strict", is_flag=True, help="Let MkDocs warnings pass.")
 @pass_ctx
 def build(ctx: Context, site_dir: Path | None, no_strict: bool) -> None:

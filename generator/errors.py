@@ -16,7 +16,9 @@ class InputError(PapersError):
 
     def __str__(self) -> str:
         loc = f"{self.where}:{self.line}" if self.line else self.where
-        return f"{loc}: field {self.field}: {self.problem}" if self.field else f"{loc}: {self.problem}"
+        return (
+            f"{loc}: field {self.field}: {self.problem}" if self.field else f"{loc}: {self.problem}"
+        )
 
 
 def pydantic_field(loc: tuple) -> str:

@@ -20,9 +20,9 @@ from .model import PAPER_ID_RE
 
 # HTML specials, plus Markdown's inline syntax (\ ` * _ [ ] { } # ! |), arithmatex ($),
 # pymdownx's ~ ^ = marks, and the line breaks YAML and JavaScript treat specially.
-_MARKDOWN_SPECIALS = "&<>\"'\\`*_[]{}#!|$~^=\x85\u2028\u2029"
-_HTML_SPECIALS = "&<>\"'\x85\u2028\u2029"
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x84\x86-\x9f]")
+_MARKDOWN_SPECIALS = "&<>\"'\\`*_[]{}#!|$~^=\u2028\u2029"
+_HTML_SPECIALS = "&<>\"'\u2028\u2029"
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # A value at the start of a line must not open a list, a quote or a heading.
 _BLOCK_START = re.compile(r"^(\d+)([.)])|^([-+:])")
 

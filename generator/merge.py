@@ -24,7 +24,9 @@ COUNTS = ("upvotes", "num_comments", "github_stars")
 
 def merge(old: Paper, new: Paper) -> Paper:
     """The record that results from learning ``new`` when ``old`` is stored."""
-    fields = {name: _merge_field(name, old, new) for name in Paper.model_fields if name != "sources"}
+    fields = {
+        name: _merge_field(name, old, new) for name in Paper.model_fields if name != "sources"
+    }
     changed = any(fields[name] != getattr(old, name) for name in fields)
     fields["sources"] = _merge_sources(old.sources, new.sources, changed)
     merged = Paper(**fields)

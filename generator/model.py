@@ -60,7 +60,7 @@ class Author(Record):
 
 
 class Account(Record):
-    """A Hugging Face user or organisation: ``name`` is the handle, ``fullname`` the display name."""
+    """A Hugging Face user or organisation: ``name`` is the handle, ``fullname`` its display."""
 
     name: Text
     fullname: str | None = None

@@ -51,9 +51,13 @@ def make_env() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(
-        md=escape.md, html=escape.html, yaml_html=escape.yaml_html, safe_url=escape.safe_url,
+        md=escape.md,
+        html=escape.html,
+        yaml_html=escape.yaml_html,
+        safe_url=escape.safe_url,
         pid=escape.paper_id,
-        long_date=long_date, short_date=lambda d: d.strftime("%b %-d"),
+        long_date=long_date,
+        short_date=lambda d: d.strftime("%b %-d"),
     )
     return env
 
@@ -124,8 +128,11 @@ class Renderer:
             yield f"papers/{paper.id}.md", self.render("paper.md.j2", paper=paper, **site)
         for day in archive.dates:
             prev, nxt = archive.neighbours(day)
-            yield f"date/{day.isoformat()}.md", self.render(
-                "date.md.j2", day=day, papers=archive.days[day], prev=prev, next=nxt, **site
+            yield (
+                f"date/{day.isoformat()}.md",
+                self.render(
+                    "date.md.j2", day=day, papers=archive.days[day], prev=prev, next=nxt, **site
+                ),
             )
         yield "index.md", self.render("index.md.j2", **site)
         yield "archive.md", self.render("archive.md.j2", **site)

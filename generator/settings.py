@@ -37,7 +37,7 @@ class Settings:
     data_dir: Path = Path("data")
     """``extra.papers.data_dir``: the YAML store, relative to the project folder."""
     front_page_papers: int = 30
-    """``extra.papers.front_page_papers``: how many papers of the latest day the front page lists."""
+    """``extra.papers.front_page_papers``: papers of the latest day on the front page."""
     hf_endpoint: str = field(default_factory=lambda: _env("HF_ENDPOINT", "https://huggingface.co"))
     """``HF_ENDPOINT`` (huggingface_hub's convention): the Hugging Face base URL."""
     arxiv_endpoint: str = field(
@@ -67,10 +67,16 @@ def load_settings(root: Path | str = ".") -> Settings:
     known = {f.name for f in fields(Settings)}
     unknown = sorted(set(extra) - known)
     if unknown:
-        raise InputError(str(root / CONFIG_FILE), f"unknown setting(s): {', '.join(unknown)}",
-                         field="extra.papers")
-    values: dict[str, Any] = {k: config[k] for k in ("site_name", "site_url", "site_description",
-                                                      "docs_dir", "site_dir") if config.get(k)}
+        raise InputError(
+            str(root / CONFIG_FILE),
+            f"unknown setting(s): {', '.join(unknown)}",
+            field="extra.papers",
+        )
+    values: dict[str, Any] = {
+        k: config[k]
+        for k in ("site_name", "site_url", "site_description", "docs_dir", "site_dir")
+        if config.get(k)
+    }
     values.update(extra)
     for name in ("docs_dir", "site_dir", "data_dir"):
         if name in values:

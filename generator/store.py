@@ -68,7 +68,8 @@ class Store:
             data = yaml.load(text, Loader=_Loader)
         except yaml.YAMLError as exc:
             line = exc.problem_mark.line + 1 if getattr(exc, "problem_mark", None) else None
-            raise InputError(str(path), f"invalid YAML: {getattr(exc, 'problem', exc)}", line=line)
+            problem = f"invalid YAML: {getattr(exc, 'problem', exc)}"
+            raise InputError(str(path), problem, line=line) from None
         paper = _validate(data, path, text)
         if path.name != f"{paper.id}.yaml":
             raise InputError(str(path), f"holds paper {paper.id}, expected by its name", field="id")
@@ -205,7 +206,9 @@ def _validate(data: Any, path: Path, text: str) -> Paper:
     except ValidationError as exc:
         err = exc.errors()[0]
         line = _line_of(text, err["loc"])
-        raise InputError(str(path), err["msg"], field=pydantic_field(err["loc"]), line=line) from None
+        raise InputError(
+            str(path), err["msg"], field=pydantic_field(err["loc"]), line=line
+        ) from None
 
 
 def _line_of(text: str, loc: tuple) -> int | None:
@@ -216,7 +219,9 @@ def _line_of(text: str, loc: tuple) -> int | None:
         if isinstance(node, yaml.MappingNode):
             found = [v for k, v in node.value if k.value == part]
             node = found[0] if found else None
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+        elif (
+            isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value)
+        ):
             node = node.value[part]
         else:
             node = None

@@ -25,7 +25,9 @@ def parse(name: str, **kwargs):
 def test_every_entry_becomes_a_paper():
     for path in API_DIR.glob("*.json"):
         raw = json.loads(path.read_text(encoding="utf-8"))
-        papers = parse_daily_papers(raw, where=path.name, fetched_at=NOW, day=date.fromisoformat(path.stem))
+        papers = parse_daily_papers(
+            raw, where=path.name, fetched_at=NOW, day=date.fromisoformat(path.stem)
+        )
         assert [p.id for p in papers] == [e["paper"]["id"] for e in raw]
 
 
@@ -104,8 +106,16 @@ def test_a_bom_is_tolerated():
         (lambda e: e["paper"].update(upvotes="7"), r"\[0\]\.paper\.upvotes", "expected an integer"),
         (lambda e: e["paper"].update(upvotes=-1), r"\[0\]\.upvotes", "greater than or equal"),
         (lambda e: e.pop("paper"), r"\[0\]\.paper", "missing"),
-        (lambda e: e["paper"].update(authors=[{"x": 1}]), r"\[0\]\.paper\.authors\[0\]\.name", "missing"),
-        (lambda e: e["paper"].update(publishedAt="yesterday"), r"\[0\]\.paper\.publishedAt", "ISO 8601"),
+        (
+            lambda e: e["paper"].update(authors=[{"x": 1}]),
+            r"\[0\]\.paper\.authors\[0\]\.name",
+            "missing",
+        ),
+        (
+            lambda e: e["paper"].update(publishedAt="yesterday"),
+            r"\[0\]\.paper\.publishedAt",
+            "ISO 8601",
+        ),
     ],
 )
 def test_bad_entries_name_the_field(mutate, field, problem):

@@ -23,33 +23,47 @@ def seed_paragraphs() -> list[str]:
 
 
 def test_seed_gives_26_papers_with_exact_titles_and_abstracts():
-    papers = parse_text_page(SEED.read_text(encoding="utf-8"), where="seed", day=date(2025, 9, 10),
-                             fetched_at=NOW)
+    papers = parse_text_page(
+        SEED.read_text(encoding="utf-8"), where="seed", day=date(2025, 9, 10), fetched_at=NOW
+    )
     expected = seed_paragraphs()
     assert len(papers) == 26 == len(expected) // 2
-    assert [(p.title, p.abstract) for p in papers] == list(zip(expected[::2], expected[1::2], strict=True))
+    assert [(p.title, p.abstract) for p in papers] == list(
+        zip(expected[::2], expected[1::2], strict=True)
+    )
     assert {p.daily_date for p in papers} == {date(2025, 9, 10)}
     assert all(p.id == title_id(p.title) and p.is_title_only for p in papers)
 
 
 def test_title_ids_are_stable_across_spacing_and_case():
-    assert title_id("In-Context Learning  Strategies\nEmerge") == title_id("in-context learning strategies emerge")
+    assert title_id("In-Context Learning  Strategies\nEmerge") == title_id(
+        "in-context learning strategies emerge"
+    )
     assert title_id("A") != title_id("B")
 
 
 def test_stray_card_lines_are_ignored():
     abstract = "We study things. " * 20
-    text = f"Daily Papers\nSep 10\n\n42\n\nA Title\n\n7 authors\n\n·\n\nSubmitted by someone\n\n{abstract}\n"
+    card = "42\n\nA Title\n\n7 authors\n\n·\n\nSubmitted by someone"
+    text = f"Daily Papers\nSep 10\n\n{card}\n\n{abstract}\n"
     [paper] = parse_text_page(text, where="x", day=date(2025, 9, 10), fetched_at=NOW)
     assert paper.title == "A Title" and paper.abstract == abstract.strip()
 
 
 def test_page_date():
     text = SEED.read_text(encoding="utf-8")
-    assert resolve_page_date(text, "s", day=None, year=2024, today=date(2026, 1, 1)) == date(2024, 9, 10)
-    assert resolve_page_date(text, "s", day=None, year=None, today=date(2026, 1, 1)) == date(2025, 9, 10)
-    assert resolve_page_date(text, "s", day=None, year=None, today=date(2026, 9, 10)) == date(2026, 9, 10)
-    assert resolve_page_date(text, "s", day=date(2020, 1, 2), year=None, today=date(2026, 1, 1)) == date(2020, 1, 2)
+    assert resolve_page_date(text, "s", day=None, year=2024, today=date(2026, 1, 1)) == date(
+        2024, 9, 10
+    )
+    assert resolve_page_date(text, "s", day=None, year=None, today=date(2026, 1, 1)) == date(
+        2025, 9, 10
+    )
+    assert resolve_page_date(text, "s", day=None, year=None, today=date(2026, 9, 10)) == date(
+        2026, 9, 10
+    )
+    assert resolve_page_date(
+        text, "s", day=date(2020, 1, 2), year=None, today=date(2026, 1, 1)
+    ) == date(2020, 1, 2)
     assert infer_year(2, 29, date(2026, 3, 1)) == 2024
 
 

@@ -43,7 +43,7 @@ class _Entry:
             if required:
                 self.fail(field, "missing")
             return None
-        if not isinstance(value, kind) or isinstance(value, bool) and kind is int:
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
             self.fail(field, f"expected {_type_name(kind)}, got {type(value).__name__}")
         return value
 
@@ -186,7 +186,9 @@ def _account(e: _Entry, key: str) -> Account | None:
     raw = e.pget(key, dict) or e.get(key, dict)
     if not raw or not isinstance(raw.get("name"), str):
         return None
-    return Account(name=raw["name"], fullname=_str(raw.get("fullname")), avatar=_str(raw.get("avatar")))
+    return Account(
+        name=raw["name"], fullname=_str(raw.get("fullname")), avatar=_str(raw.get("avatar"))
+    )
 
 
 def _submitter(e: _Entry) -> Account | None:

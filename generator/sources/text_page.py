@@ -12,7 +12,8 @@ from datetime import date, datetime
 from ..errors import InputError
 from ..model import Paper, Source, clean_text, title_id
 
-MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+_MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+MONTHS = {m: i for i, m in enumerate(_MONTH_NAMES, 1)}
 _DATE_LINE = re.compile(r"^(?P<mon>[A-Za-z]{3})[a-z]*\.? (?P<day>\d{1,2})(?:, (?P<year>\d{4}))?$")
 
 # Page furniture and card decorations that are neither titles nor abstracts.
@@ -47,7 +48,7 @@ def infer_year(month: int, day: int, today: date) -> int:
 
 
 def resolve_page_date(text: str, where: str, *, day: date | None, year: int | None, today: date):
-    """The page's daily date: ``day`` if given, else its ``Sep 10`` line with ``year`` or inferred."""
+    """The daily date: ``day`` if given, else the ``Sep 10`` line with ``year`` or inferred."""
     if day is not None:
         return day
     found = find_page_date(text)
@@ -89,4 +90,6 @@ def _content_lines(text: str):
 
 
 def _paper(title: str, abstract: str, *, day: date, source: Source) -> Paper:
-    return Paper(id=title_id(title), title=title, abstract=abstract, daily_date=day, sources=[source])
+    return Paper(
+        id=title_id(title), title=title, abstract=abstract, daily_date=day, sources=[source]
+    )

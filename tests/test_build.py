@@ -1,0 +1,135 @@
+"""End to end: the real CLI imports real captures, renders, and MkDocs builds the site."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from generator.model import title_id
+from generator.settings import load_settings
+from generator.store import Store
+
+from .conftest import API_DIR, SEED, make_project
+
+pytestmark = pytest.mark.slow
+
+
+def papers(project: Path, *args: str, ok: bool = True) -> subprocess.CompletedProcess:
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "-C", str(project), *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if ok:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[Path, Path]:
+    project = make_project(tmp_path_factory.mktemp("e2e") / "project")
+    papers(project, "import", str(API_DIR))
+    papers(project, "import", "--year", "2025", str(SEED))
+    result = papers(project, "build", "--site-dir", str(project.parent / "out"))
+    assert "built" in result.stdout
+    return project, project.parent / "out"
+
+
+def soup_of(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def test_every_paper_and_date_has_a_page(built):
+    project, site = built
+    stored = Store(load_settings(project).path("data_dir")).load_all()
+    assert len(stored) > 100
+    for paper in stored:
+        assert (site / "papers" / paper.id / "index.html").is_file(), paper.id
+    for day in {p.daily_date for p in stored}:
+        assert (site / "date" / day.isoformat() / "index.html").is_file(), day
+
+
+def test_index_links_the_latest_date(built):
+    _, site = built
+    links = [a["href"] for a in soup_of(site / "index.html").select("article a[href]")]
+    assert "date/2026-03-05/" in links
+
+
+def test_paper_page_shows_hostile_text_literally(built):
+    _, site = built
+    page = soup_of(site / "papers" / "2504.07128" / "index.html")
+    assert (
+        page.find("h1").get_text() == "DeepSeek-R1 Thoughtology: Let's <think> about LLM Reasoning"
+    )
+    assert page.title.get_text().startswith("DeepSeek-R1 Thoughtology: Let's <think> about")
+    assert page.find("think") is None
+    abstract = (
+        soup_of(site / "papers" / "2507.03745" / "index.html").select_one("article").get_text()
+    )
+    assert "<a href=" in abstract
+    money = soup_of(site / "papers" / "2502.12115" / "index.html")
+    assert "Earn $1 Million" in money.find("h1").get_text()
+
+
+def test_paper_page_links(built):
+    _, site = built
+    page = soup_of(site / "papers" / "2510.12586" / "index.html")
+    hrefs = {a.get_text(strip=True): a["href"] for a in page.select("article a[href]")}
+    assert hrefs["arXiv"] == "https://arxiv.org/abs/2510.12586"
+    assert hrefs["PDF"] == "https://arxiv.org/pdf/2510.12586"
+    assert hrefs["GitHub ★ 48"] == "https://github.com/AMAP-ML/EPG"
+    assert hrefs["Wednesday, 15 October 2025"] == "../../date/2025-10-15/"
+
+
+def test_date_page_lists_its_papers_by_upvotes(built):
+    project, site = built
+    page = soup_of(site / "date" / "2025-10-15" / "index.html")
+    items = page.select("article ol > li")
+    stored = [
+        p
+        for p in Store(load_settings(project).path("data_dir")).load_all()
+        if p.daily_date.isoformat() == "2025-10-15"
+    ]
+    assert len(items) == len(stored)
+    votes = [
+        int(li.select_one(".paper-item-meta").get_text().split("▲ ")[1].split()[0]) for li in items
+    ]
+    assert votes == sorted(votes, reverse=True)
+
+
+def test_seed_papers_share_one_date_page(built):
+    _, site = built
+    page = soup_of(site / "date" / "2025-09-10" / "index.html")
+    assert len(page.select("article ol > li")) == 26
+    title = "In-Context Learning Strategies Emerge Rationally"
+    assert (site / "papers" / title_id(title) / "index.html").is_file()
+
+
+def test_import_is_idempotent_and_bad_files_fail_cleanly(built, tmp_path):
+    project, _ = built
+    data = load_settings(project).path("data_dir")
+    before = {p: p.read_bytes() for p in data.rglob("*.yaml")}
+    again = papers(project, "import", str(API_DIR))
+    assert "0 new, 0 updated" in again.stdout
+    bad = tmp_path / "2025-01-01.json"
+    bad.write_text('[{"paper": {"id": "2501.00001"', encoding="utf-8")
+    failed = papers(project, "import", str(bad), str(API_DIR / "2026-03-05.json"), ok=False)
+    assert failed.returncode == 1
+    assert f"{bad}:1: invalid JSON" in failed.stderr
+    assert "1 failed" in failed.stdout
+    assert {p: p.read_bytes() for p in data.rglob("*.yaml")} == before
+
+
+def test_build_fails_on_a_broken_data_file(tmp_path):
+    project = make_project(tmp_path / "p")
+    bad = project / "data" / "papers" / "2501" / "2501.00001.yaml"
+    bad.parent.mkdir(parents=True)
+    bad.write_text("id: '2501.00001'\ntitle: x\ndaily_date: never\n", encoding="utf-8")
+    result = papers(project, "render", ok=False)
+    assert result.returncode == 1
+    assert "2501.00001.yaml:3: field daily_date" in result.stderr

@@ -1,0 +1,73 @@
+"""Golden tests: rendered Markdown for real fixtures must match tests/golden/ byte for byte.
+
+After an intended change to templates or escaping, refresh the goldens and review the diff:
+
+    pytest tests/test_render_golden.py --update-goldens && git diff tests/golden
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from generator.importer import ImportOptions, import_paths
+from generator.model import title_id
+from generator.render import Renderer
+from generator.settings import load_settings
+from generator.store import Store
+
+from .conftest import API_DIR, GOLDEN, SEED
+
+SEED_TITLE = "In-Context Learning Strategies Emerge Rationally"
+PAGES = [
+    "index.md",
+    "archive.md",
+    "date/2025-04-11.md",
+    "papers/2504.07128.md",  # <think> in the title
+    "papers/2507.03745.md",  # <a href=...> in the abstract
+    "papers/2502.12115.md",  # $1 Million
+    "papers/2406.14347.md",  # LaTeX in the title
+    "papers/2510.12586.md",  # organisation, GitHub, AI summary and keywords
+    f"papers/{title_id(SEED_TITLE)}.md",  # title-only paper from the text scrape
+]
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> Path:
+    from .conftest import make_project
+
+    project = make_project(tmp_path_factory.mktemp("golden") / "project")
+    settings = load_settings(project)
+    store = Store(settings.path("data_dir"))
+    import_paths(store, [API_DIR], ImportOptions())
+    import_paths(store, [SEED], ImportOptions(day=date(2025, 9, 10)))
+    Renderer(settings).render_all(store.load_all())
+    return settings.path("docs_dir")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_matches_golden(rendered, page, update_goldens):
+    actual = (rendered / page).read_text(encoding="utf-8")
+    golden = GOLDEN / page.replace("/", "__")
+    if update_goldens:
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(actual, encoding="utf-8")
+    assert golden.exists(), f"no golden for {page}: run pytest --update-goldens"
+    assert actual == golden.read_text(encoding="utf-8")
+
+
+def test_rerender_writes_nothing(rendered):
+    settings = load_settings(rendered.parent)
+    result = Renderer(settings).render_all(Store(settings.path("data_dir")).load_all())
+    assert (result.written, result.removed) == (0, 0) and result.unchanged > 0
+
+
+def test_stale_pages_are_removed(rendered):
+    stale = rendered / "papers" / "2101.00001.md"
+    stale.write_text("old", encoding="utf-8")
+    keep = rendered / "about.md"
+    settings = load_settings(rendered.parent)
+    result = Renderer(settings).render_all(Store(settings.path("data_dir")).load_all())
+    assert result.removed == 1 and not stale.exists() and keep.exists()
