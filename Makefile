@@ -1,0 +1,34 @@
+# The developer loop. `make site` and `make test` work on a fresh machine (Python 3.11+).
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: site test lint format serve goldens clean
+
+$(BIN)/papers: pyproject.toml
+	python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+site: $(BIN)/papers          ## set up, then build site/ from the bundled data
+	$(BIN)/papers build
+
+test: $(BIN)/papers lint     ## set up, then lint and run the whole test suite
+	$(BIN)/pytest
+
+lint: $(BIN)/papers
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(BIN)/papers
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+serve: $(BIN)/papers         ## preview on http://127.0.0.1:8000/
+	$(BIN)/papers serve
+
+goldens: $(BIN)/papers       ## refresh tests/golden/ after an intended template change
+	$(BIN)/pytest tests/test_render_golden.py --update-goldens
+
+clean:
+	rm -rf site docs/papers docs/date docs/index.md docs/archive.md
