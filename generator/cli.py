@@ -14,6 +14,14 @@ from pathlib import Path
 import click
 
 from .errors import PapersError
+from .fetch import (
+    Journal,
+    date_range,
+    enrich,
+    fetch_days,
+    refresh_window,
+    today_in_new_york,
+)
 from .importer import ImportOptions, import_paths
 from .render import Renderer
 from .settings import Settings, load_settings
@@ -31,6 +39,7 @@ Which parser reads a file is decided by its suffix:
   .json  a saved Daily Papers API response (a JSON array). Its daily date is each entry's
          paper.submittedOnDailyAt; older entries lack it, so the date comes from --date or
          from a YYYY-MM-DD in the file name.
+  .html  a saved Daily Papers HTML page (the JSON in its data-props), dated like .json.
   .txt   a plain-text scrape of the Daily Papers page. Its date line ("Sep 10") has no year:
          --date gives the full date, --year the year; otherwise the year is inferred as the
          latest one in which that day is not in the future (so pass --year for old scrapes).
@@ -111,10 +120,112 @@ def import_cmd(ctx: Context, paths: tuple[Path, ...], day, year: int | None) -> 
         f"{t.unchanged} unchanged, {t.resolved} resolved to arXiv ids; "
         f"{len(result.failures)} failed"
     )
-    for failure in result.failures:
+    _exit_on(result.failures)
+
+
+EPILOG_FETCH = """\b
+Examples:
+  papers fetch                                   # today (New York) and the last 3 days
+  papers fetch --days 7                          # a wider refresh window
+  papers fetch --date 2025-10-15                 # one day
+  papers fetch --since 2024-05-27 --until 2024-06-30   # a backfill; resumes if interrupted
+
+\b
+Each day is asked with limit=100 and paged until a short page. When the API fails for a day
+(after retries) or answers with something that is not a list of papers, the day's HTML page is
+read instead (extra.papers.html_fallback). A failed day changes nothing; the others are stored,
+and the run exits 1 naming each failed day and URL. An empty or shorter answer never removes a
+stored paper. HF_ENDPOINT sets the Hugging Face base URL, HF_TOKEN an optional token.
+"""
+
+
+def _days(day, since, until, window: int | None, settings: Settings) -> tuple[list, Journal | None]:
+    if day and (since or until):
+        raise click.UsageError("use --date, or --since/--until, not both")
+    if day:
+        return [day.date()], None
+    if since or until:
+        if not (since and until):
+            raise click.UsageError("--since and --until go together")
+        start, end = since.date(), until.date()
+        return date_range(start, end), Journal(settings, start, end)
+    n = settings.fetch_days if window is None else window
+    return refresh_window(today_in_new_york(), n), None
+
+
+@main.command(epilog=EPILOG_FETCH)
+@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="Fetch this day only.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="First day of a backfill.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Last day of a backfill.")
+@click.option(
+    "--days",
+    "window",
+    type=click.IntRange(0, 366),
+    help="Refresh today and this many days before (default: extra.papers.fetch_days).",
+)
+@pass_ctx
+def fetch(ctx: Context, day, since, until, window: int | None) -> None:
+    """Fetch papers from the Hugging Face Daily Papers API into data/."""
+    try:
+        settings = ctx.settings
+        days, journal = _days(day, since, until, window, settings)
+        store = Store(settings.path("data_dir"))
+        with store.lock():
+            result = fetch_days(settings, store, days, quiet=ctx.quiet, journal=journal)
+    except PapersError as exc:
+        _fail(str(exc))
+    if journal is not None and not result.failures:
+        journal.finish()
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    t = result.tally
+    resumed = f" ({result.skipped} done earlier)" if result.skipped else ""
+    ctx.say(
+        f"fetched {result.days} of {len(days)} day(s){resumed}: {t.new} new, {t.updated} updated, "
+        f"{t.unchanged} unchanged papers; {result.empty} empty day(s); "
+        f"{len(result.failures)} failed"
+    )
+    _exit_on(result.failures)
+
+
+def _exit_on(failures: list[str]) -> None:
+    for failure in failures:
         click.echo(f"error: {failure}", err=True)
-    if result.failures:
+    if failures:
         sys.exit(1)
+
+
+@main.command(name="enrich")
+@click.option("--refresh", is_flag=True, help="Ask arXiv again for papers already enriched.")
+@click.option("--limit", type=click.IntRange(1), help="At most this many papers (and titles).")
+@pass_ctx
+def enrich_cmd(ctx: Context, refresh: bool, limit: int | None) -> None:
+    """Add arXiv categories, DOI, journal ref, comments and version to stored papers.
+
+    \b
+    Papers known only by title are looked up on arXiv by title and, on an exact
+    (normalised) match, joined with their arXiv id. Requests are batched (100 ids)
+    and spaced by extra.papers.arxiv_interval seconds (arXiv asks for 3).
+    PAPERS_ARXIV_ENDPOINT sets the API URL.
+
+    \b
+    Examples:
+      papers enrich                 # papers without arXiv metadata
+      papers enrich --refresh       # everything again (new versions, DOIs)
+    """
+    try:
+        settings = ctx.settings
+        store = Store(settings.path("data_dir"))
+        with store.lock():
+            result = enrich(settings, store, refresh=refresh, quiet=ctx.quiet, limit=limit)
+    except PapersError as exc:
+        _fail(str(exc))
+    t = result.tally
+    ctx.say(
+        f"asked arXiv about {result.asked} paper(s): {t.updated} updated, {t.unchanged} unchanged, "
+        f"{t.resolved} resolved to arXiv ids; {len(result.failures)} failed"
+    )
+    _exit_on(result.failures)
 
 
 def _render(ctx: Context) -> str:

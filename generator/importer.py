@@ -15,10 +15,11 @@ from pathlib import Path
 from .errors import InputError, PapersError
 from .model import Paper
 from .sources.hf_api import load_json, parse_daily_papers
+from .sources.hf_html import parse_daily_papers_html
 from .sources.text_page import parse_text_page, resolve_page_date
 from .store import Store, Tally
 
-SUFFIXES = {".json": "hf-api", ".txt": "text-scrape"}
+SUFFIXES = {".json": "hf-api", ".html": "hf-html", ".htm": "hf-html", ".txt": "text-scrape"}
 # Folders of captures often carry these beside the data (the corpus does); named explicitly,
 # they are still read (and rejected if they are not captures).
 _NOT_CAPTURES = re.compile(r"^(readme|license|licence|manifest|notice|copying|changelog)", re.I)
@@ -78,9 +79,14 @@ def read_capture(path: Path, options: ImportOptions) -> list[Paper]:
     fetched_at = datetime.now(UTC).replace(microsecond=0)
     ref = f"file:{path.name}"
     if kind == "hf-api":
-        day = options.day or _date_in_name(path)
         raw = load_json(data, str(path))
-        return parse_daily_papers(raw, where=str(path), ref=ref, fetched_at=fetched_at, day=day)
+    if kind == "hf-html":
+        raw = parse_daily_papers_html(_decode(data, path), str(path))
+    if kind != "text-scrape":
+        day = options.day or _date_in_name(path)
+        return parse_daily_papers(
+            raw, where=str(path), ref=ref, fetched_at=fetched_at, day=day, kind=kind
+        )
     text = _decode(data, path)
     day = resolve_page_date(
         text, str(path), day=options.day, year=options.year, today=options.today

@@ -8,6 +8,7 @@ The rules make merging order-independent for counts and idempotent for everythin
 - text fields take the newer capture unless it comes from a less trusted source
   (``model.SOURCE_RANK``: a plain-text scrape only fills gaps);
 - the daily date stays unless a more trusted source says otherwise;
+- arXiv's metadata (``arxiv``) is replaced by each newer non-empty answer from arXiv;
 - a title-only id gives way to a real arXiv id;
 - provenance gains the new capture; a capture that changed nothing leaves its entry untouched,
   so re-importing the same file rewrites nothing.
@@ -39,6 +40,8 @@ def _merge_field(name: str, old: Paper, new: Paper) -> Any:
         return b if old.is_title_only and not new.is_title_only else a
     if name in COUNTS:
         return max(a, b) if a is not None and b is not None else (a if b is None else b)
+    if name == "arxiv":  # arXiv's own record: the latest non-empty answer is the truth
+        return b or a
     if name == "daily_date":
         return b if new.rank > old.rank else a
     if _empty(b):

@@ -38,12 +38,32 @@ class Settings:
     """``extra.papers.data_dir``: the YAML store, relative to the project folder."""
     front_page_papers: int = 30
     """``extra.papers.front_page_papers``: papers of the latest day on the front page."""
+    fetch_days: int = 3
+    """``extra.papers.fetch_days``: ``papers fetch`` refreshes today and this many days before
+    (days keep filling, and upvotes rising, for a day or more)."""
+    html_fallback: bool = True
+    """``extra.papers.html_fallback``: when the API fails for a day, read the HTML page instead."""
+    http_timeout: float = 30.0
+    """``extra.papers.http_timeout``: seconds before a request is abandoned (then retried)."""
+    http_retries: int = 4
+    """``extra.papers.http_retries``: retries after a connection error, timeout, 429 or 5xx."""
+    http_backoff: float = 2.0
+    """``extra.papers.http_backoff``: first retry delay in seconds (doubles, with jitter)."""
+    http_concurrency: int = 4
+    """``extra.papers.http_concurrency``: days fetched from Hugging Face at once."""
+    arxiv_interval: float = 3.0
+    """``extra.papers.arxiv_interval``: seconds between arXiv calls (arXiv asks for 3)."""
     hf_endpoint: str = field(default_factory=lambda: _env("HF_ENDPOINT", "https://huggingface.co"))
     """``HF_ENDPOINT`` (huggingface_hub's convention): the Hugging Face base URL."""
     arxiv_endpoint: str = field(
         default_factory=lambda: _env("PAPERS_ARXIV_ENDPOINT", "https://export.arxiv.org/api/query")
     )
     """``PAPERS_ARXIV_ENDPOINT``: the arXiv API query URL."""
+
+    @property
+    def cache_dir(self) -> Path:
+        """Working state that is not data (the backfill journal); git ignores it."""
+        return self.root / ".papers-cache"
 
     @property
     def config_file(self) -> Path:

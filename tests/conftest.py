@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 API_DIR = FIXTURES / "hf-api"
 SEED = FIXTURES / "text" / "000_88bed0c6db006635.txt"
+ARXIV_FEED = FIXTURES / "arxiv" / "query.xml"
 GOLDEN = Path(__file__).parent / "golden"
 
 
@@ -27,10 +28,13 @@ def update_goldens(request: pytest.FixtureRequest) -> bool:
     return request.config.getoption("--update-goldens")
 
 
-def make_project(where: Path) -> Path:
-    """A copy of this project's site skeleton (config, hand-written docs, theme), no data."""
+def make_project(where: Path, **settings: object) -> Path:
+    """A copy of this project's site skeleton (config, hand-written docs, theme), no data;
+    ``settings`` are written under ``extra.papers`` in its mkdocs.yml."""
     where.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ROOT / "mkdocs.yml", where / "mkdocs.yml")
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    lines = "".join(f"    {key}: {value}\n" for key, value in settings.items())
+    (where / "mkdocs.yml").write_text(config.replace("  papers:\n", "  papers:\n" + lines, 1))
     shutil.copytree(ROOT / "docs", where / "docs", ignore=_generated)
     shutil.copytree(ROOT / "generator" / "theme", where / "generator" / "theme")
     return where

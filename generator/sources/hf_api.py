@@ -203,3 +203,41 @@ def _submitter(e: _Entry) -> Account | None:
 
 def _str(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
+
+
+# -- fetching ---------------------------------------------------------------------------------
+PAGE_SIZE = 100  # the API's maximum; without ``limit`` it stops at 50
+MAX_PAGES = 20  # no real day comes near 2,000 papers; stops a server that ignores ``p``
+
+
+def daily_papers_url(endpoint: str) -> str:
+    return f"{endpoint.rstrip('/')}/api/daily_papers"
+
+
+def fetch_daily_papers(client, endpoint: str, day: date) -> tuple[list[Any], str]:
+    """All entries the API lists for ``day`` (paging until a short page), and the URL asked.
+
+    Raises ``InputError`` when an answer is not a JSON array (an HTML error page, a truncated
+    body), ``FetchError`` when the request fails after retries.
+    """
+    url = daily_papers_url(endpoint)
+    entries: dict[str, Any] = {}
+    for page in range(MAX_PAGES):
+        params = {"date": day.isoformat(), "limit": PAGE_SIZE, "p": page}
+        response = client.get(url, params=params)
+        raw = load_json(response.content, str(response.url))
+        if not isinstance(raw, list):
+            raise InputError(str(response.url), f"expected a JSON array, got {_kind(raw)}")
+        before = len(entries)
+        for entry in raw:  # a paper can move between pages while a day fills: keep the last
+            entries[_entry_id(entry, len(entries))] = entry
+        if len(raw) < PAGE_SIZE or len(entries) == before:
+            break
+    return list(entries.values()), f"{url}?date={day.isoformat()}"
+
+
+def _entry_id(entry: Any, fallback: int) -> str:
+    paper = entry.get("paper") if isinstance(entry, dict) else None
+    paper_id = paper.get("id") if isinstance(paper, dict) else None
+    # Malformed entries are kept (under a unique key) so that parsing reports them.
+    return paper_id if isinstance(paper_id, str) else f"#{fallback}"
