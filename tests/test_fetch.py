@@ -236,3 +236,18 @@ def test_enrich_failure_changes_nothing(project, server):
     result = papers(project, server, "enrich")
     assert result.returncode == 1 and "not an arXiv Atom feed" in result.stderr
     assert snapshot(store_of(project)) == before
+
+
+def test_a_fuller_later_capture_adds_papers_and_updates_counts(project, server):
+    entries = json.loads((API_DIR / f"{DAY}.json").read_text())
+    early = [dict(e, paper=dict(e["paper"], upvotes=1), numComments=0) for e in entries[:3]]
+    server.faults[("api", DAY)] = [("body", json.dumps(early).encode())]
+    assert papers(project, server, "fetch", "--date", DAY).returncode == 0
+    assert {p.upvotes for p in store_of(project).load_all()} == {1}
+    later = papers(project, server, "fetch", "--date", DAY)  # the real, fuller capture
+    assert later.returncode == 0
+    assert f"{len(entries) - 3} new, 3 updated" in later.stdout
+    stored = {p.id: p for p in store_of(project).load_all()}
+    assert {i: stored[e["paper"]["id"]].upvotes for i, e in enumerate(entries)} == {
+        i: e["paper"]["upvotes"] for i, e in enumerate(entries)
+    }
