@@ -38,7 +38,8 @@ def records(root: Path) -> dict[str, dict]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared/corpus/hf-daily-papers")
+    corpus = ROOT.parent / "shared" / "corpus" / "hf-daily-papers"
+    parser.add_argument("--corpus", type=Path, default=corpus)
     parser.add_argument("--since", default="2024-05-27")
     parser.add_argument("--until", default="2026-03-05")
     args = parser.parse_args()
