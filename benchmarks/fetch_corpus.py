@@ -27,8 +27,11 @@ from tests.replay_server import ReplayServer  # noqa: E402
 
 def papers(project: Path, *args: str, env: dict[str, str]) -> float:
     started = time.monotonic()
-    subprocess.run([sys.executable, "-m", "generator", "-C", str(project), "-q", *args],
-                   check=True, env=os.environ | env)
+    subprocess.run(
+        [sys.executable, "-m", "generator", "-C", str(project), "-q", *args],
+        check=True,
+        env=os.environ | env,
+    )
     return time.monotonic() - started
 
 
