@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from xml.etree import ElementTree
 from urllib.parse import urlsplit
 
 from markupsafe import Markup
@@ -35,9 +36,10 @@ _MD_TABLE = _table(_MARKDOWN_SPECIALS)
 _HTML_TABLE = _table(_HTML_SPECIALS)
 
 
-def _clean(value: object) -> str:
+def _clean(value: object, keep_lines: bool = False) -> str:
     # C0/C1 controls are invalid in HTML and XML; show the replacement character instead.
-    return _CONTROL.sub("\ufffd", str(value).replace("\n", " ").replace("\t", " "))
+    text = str(value) if keep_lines else str(value).replace("\n", " ").replace("\t", " ")
+    return _CONTROL.sub("\ufffd", text)
 
 
 def md(value: object) -> Markup:
@@ -58,27 +60,35 @@ def html(value: object) -> Markup:
     return Markup(_clean(value).translate(_HTML_TABLE))
 
 
+def pre(value: object) -> Markup:
+    """Literal text for a ``<pre>`` block: like ``html``, but line breaks are kept."""
+    return Markup(_clean(value, keep_lines=True).translate(_HTML_TABLE))
+
+
 def yaml_html(value: object) -> Markup:
     """A front-matter value: HTML-escaped (themes print it unescaped), then a YAML string."""
     return Markup(json.dumps(str(html(value)), ensure_ascii=False))
 
 
-def safe_url(value: object) -> Markup | None:
-    """The URL, escaped for an attribute, if it is an absolute http(s) URL; else None.
+def is_http_url(value: object) -> bool:
+    """True for an absolute http(s) URL with a host and no spaces or control characters.
 
-    Anything else (``javascript:``, ``data:``, protocol-relative, malformed) is dropped, never
-    linked.
+    Anything else (``javascript:``, ``data:``, protocol-relative, malformed) is never linked.
     """
-    text = str(value or "").strip()
+    text = str(value or "")
     try:
         parts = urlsplit(text)
+        host = parts.hostname
     except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or _CONTROL.search(text):
-        return None
-    if any(c.isspace() for c in text):
-        return None
-    return md(text)
+        return False
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        return False
+    return not (_CONTROL.search(text) or any(c.isspace() for c in text))
+
+
+def safe_url(value: object) -> Markup | None:
+    """The URL escaped for an attribute if ``is_http_url``; else None."""
+    return md(str(value)) if is_http_url(value) else None
 
 
 def paper_id(value: object) -> Markup:
@@ -87,3 +97,76 @@ def paper_id(value: object) -> Markup:
     if not PAPER_ID_RE.match(text):
         raise ValueError(f"not a paper id: {text!r}")
     return Markup(text)
+
+
+# -- maths ------------------------------------------------------------------------------------
+# ``$...$`` spans that look like LaTeX: a backslash, ^, _ or braces inside, or a symbol or two
+# (``$μ$LO``, ``$τ$-bench``). A span starting with a digit or space is money ("$1 Million and
+# $2"), never maths.
+_MATH = re.compile(r"\$(?=[^\s\d$])([^$]{1,120}?)(?<=\S)\$")
+_LATEXISH = re.compile(r"[\\^_{}]")
+# "textbf{" without its backslash: an extraction artefact, not maths (corpus README).
+_BROKEN_COMMAND = re.compile(r"(?<![\\a-zA-Z])[a-z]{3,}\{")
+_MATHML_TEXT = re.compile(r">([^<]+)<")
+
+
+def md_math(value: object) -> Markup:
+    """Like ``md``, but LaTeX between dollars becomes MathML (rendered by the browser, no
+    script); a span that does not convert stays literal text."""
+    text = str(value)
+    out, end = [], 0
+    for match in _MATH.finditer(text):
+        mathml = _mathml(match[1])
+        if mathml is None:
+            continue
+        out += [md(text[end : match.start()]) if end < match.start() else "", mathml]
+        end = match.end()
+    out.append(md(text[end:]) if end < len(text) or not out else "")
+    return Markup("".join(out))
+
+
+def _mathml(latex: str) -> str | None:
+    if not (_LATEXISH.search(latex) or len(latex) <= 3) or _BROKEN_COMMAND.search(latex):
+        return None
+    try:
+        from latex2mathml.converter import convert
+
+        tree = ElementTree.fromstring(convert(latex))
+    except Exception:  # any failure means: show the LaTeX as written
+        return None
+    # latex2mathml passes \href, \style and \text{<script>} through: rebuild its output from
+    # an allowlist of MathML elements and attributes, escaping every text node.
+    return _rebuild(tree)
+
+
+_NS = "{http://www.w3.org/1998/Math/MathML}"
+_ELEMENTS = frozenset(
+    "math mrow mi mn mo ms mtext mspace msup msub msubsup mfrac msqrt mroot mover munder "
+    "munderover mtable mtr mtd mstyle mpadded mphantom menclose merror".split()
+)
+_ATTRIBUTES = frozenset(
+    "display mathvariant stretchy fence separator accent accentunder linethickness lspace "
+    "rspace movablelimits largeop symmetric minsize maxsize columnalign rowspacing "
+    "columnspacing displaystyle scriptlevel width height depth notation form".split()
+)
+_SAFE_VALUE = re.compile(r"^[\w .%+-]*$")
+# Markdown must not read emphasis or escapes inside the MathML's text.
+_MD_TABLE_TEXT = {ord(c): f"&#{ord(c)};" for c in "&<>\"'\\`*_[]{}#!|$~^="}
+
+
+def _rebuild(node: ElementTree.Element) -> str | None:
+    tag = node.tag.removeprefix(_NS)
+    if tag not in _ELEMENTS:
+        return None
+    attrs = "".join(
+        f' {k}="{v}"' for k, v in node.attrib.items() if k in _ATTRIBUTES and _SAFE_VALUE.match(v)
+    )
+    if tag == "math":
+        attrs = ' xmlns="http://www.w3.org/1998/Math/MathML"' + attrs
+    children = [_rebuild(child) for child in node]
+    if None in children:
+        return None
+    text = (node.text or "").translate(_MD_TABLE_TEXT)
+    tails = [(c.tail or "").translate(_MD_TABLE_TEXT) for c in node]
+    inner = text + "".join(c + t for c, t in zip(children, tails, strict=True))
+    return f"<{tag}{attrs}>{inner}</{tag}>"

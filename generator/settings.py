@@ -38,6 +38,15 @@ class Settings:
     """``extra.papers.data_dir``: the YAML store, relative to the project folder."""
     front_page_papers: int = 30
     """``extra.papers.front_page_papers``: papers of the latest day on the front page."""
+    thumbnails: bool = True
+    """``extra.papers.thumbnails``: show paper thumbnails (loaded lazily from Hugging Face's
+    image host, the only third-party request a page makes); false keeps pages self-contained."""
+    feed_size: int = 50
+    """``extra.papers.feed_size``: entries in each feed (latest papers first)."""
+    topic_page_size: int = 100
+    """``extra.papers.topic_page_size``: papers per page of a category or organisation."""
+    period_top: int = 50
+    """``extra.papers.period_top``: papers on a week page (a month page shows twice as many)."""
     fetch_days: int = 3
     """``extra.papers.fetch_days``: ``papers fetch`` refreshes today and this many days before
     (days keep filling, and upvotes rising, for a day or more)."""

@@ -89,23 +89,21 @@ def test_paper_page_links(built):
 def test_date_page_lists_its_papers_by_upvotes(built):
     project, site = built
     page = soup_of(site / "date" / "2025-10-15" / "index.html")
-    items = page.select("article ol > li")
+    items = page.select("article.paper-card")
     stored = [
         p
         for p in Store(load_settings(project).path("data_dir")).load_all()
         if p.daily_date.isoformat() == "2025-10-15"
     ]
     assert len(items) == len(stored)
-    votes = [
-        int(li.select_one(".paper-item-meta").get_text().split("▲ ")[1].split()[0]) for li in items
-    ]
+    votes = [int(card.select_one(".paper-votes").get_text().strip("▲ ")) for card in items]
     assert votes == sorted(votes, reverse=True)
 
 
 def test_seed_papers_share_one_date_page(built):
     _, site = built
     page = soup_of(site / "date" / "2025-09-10" / "index.html")
-    assert len(page.select("article ol > li")) == 26
+    assert len(page.select("article.paper-card")) == 26
     title = "In-Context Learning Strategies Emerge Rationally"
     assert (site / "papers" / title_id(title) / "index.html").is_file()
 
