@@ -61,7 +61,9 @@ class Archive:
     def neighbours(self, day: date) -> tuple[date | None, date | None]:
         """The previous and next days that have papers."""
         i = self._date_index[day]
-        return (self.dates[i - 1] if i else None), (self.dates[i + 1] if i + 1 < len(self.dates) else None)
+        return (self.dates[i - 1] if i else None), (
+            self.dates[i + 1] if i + 1 < len(self.dates) else None
+        )
 
     def paper_neighbours(self, paper: Paper) -> tuple[Paper | None, Paper | None]:
         """The papers before and after ``paper`` in its day's order."""

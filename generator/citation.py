@@ -86,8 +86,11 @@ def citation_meta(paper: Paper) -> list[tuple[str, str]]:
     tags.append(("citation_publication_date", when.strftime("%Y/%m/%d")))
     if not paper.is_title_only:
         links = arxiv_links(paper)
-        tags += [("citation_arxiv_id", paper.id), ("citation_pdf_url", links["pdf"]),
-                 ("citation_abstract_html_url", links["abs"])]
+        tags += [
+            ("citation_arxiv_id", paper.id),
+            ("citation_pdf_url", links["pdf"]),
+            ("citation_abstract_html_url", links["abs"]),
+        ]
     if paper.arxiv and paper.arxiv.doi:
         tags.append(("citation_doi", paper.arxiv.doi))
     return tags

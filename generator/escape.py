@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import json
 import re
-from xml.etree import ElementTree
 from urllib.parse import urlsplit
+from xml.etree import ElementTree
 
 from markupsafe import Markup
 

@@ -119,7 +119,10 @@ class Renderer:
             yield rel, self.render(template, archive=archive, **context).encode("utf-8")
         for feed in self.feeds(archive):
             yield from render_feed(feed, self.site_url).items()
-        yield "robots.txt", f"User-agent: *\nAllow: /\nSitemap: {self.site_url}sitemap.xml\n".encode()
+        yield (
+            "robots.txt",
+            f"User-agent: *\nAllow: /\nSitemap: {self.site_url}sitemap.xml\n".encode(),
+        )
 
     def pages(self, archive: Archive) -> Iterator[tuple[str, str, dict[str, Any]]]:
         """(path under docs/, template, context) for every Markdown page."""
@@ -127,8 +130,13 @@ class Renderer:
             yield f"papers/{paper.id}.md", "paper.md.j2", self._paper_context(archive, paper)
         for day in archive.dates:
             prev, nxt = archive.neighbours(day)
-            ctx = {"day": day, "papers": archive.days[day], "prev": prev, "next": nxt,
-                   "week": week_key(day)}
+            ctx = {
+                "day": day,
+                "papers": archive.days[day],
+                "prev": prev,
+                "next": nxt,
+                "week": week_key(day),
+            }
             yield f"date/{day.isoformat()}.md", "date.md.j2", self._ctx(f"date/{day}/", ctx)
         yield from self._periods(archive, "week", archive.weeks, self.settings.period_top)
         yield from self._periods(archive, "month", archive.months, self.settings.period_top * 2)
@@ -142,31 +150,52 @@ class Renderer:
         yield "stats.md", "stats.md.j2", self._ctx("stats/", stats_ctx)
 
     def _ctx(self, url: str, context: dict[str, Any]) -> dict[str, Any]:
-        return {"settings": self.settings, "base": base_of(url), "url": url,
-                "site_url": self.site_url, "feed_types": TYPES, "feed_files": KINDS, **context}
+        return {
+            "settings": self.settings,
+            "base": base_of(url),
+            "url": url,
+            "site_url": self.site_url,
+            "feed_types": TYPES,
+            "feed_files": KINDS,
+            **context,
+        }
 
     def _paper_context(self, archive: Archive, paper: Paper) -> dict[str, Any]:
         url = f"papers/{paper.id}/"
         prev, nxt = archive.paper_neighbours(paper)
-        return self._ctx(url, {
-            "paper": paper, "prev": prev, "next": nxt,
-            "links": citation.arxiv_links(paper),
-            "bibtex": citation.bibtex(paper),
-            "meta": {"paper": {
-                "citation": [list(t) for t in citation.citation_meta(paper)],
-                "jsonld": citation.json_ld(paper, self.site_url + url),
-                **({"image": citation.thumbnail_url(paper)}
-                   if self.settings.thumbnails and citation.thumbnail_url(paper) else {}),
-            }},
-        })
+        return self._ctx(
+            url,
+            {
+                "paper": paper,
+                "prev": prev,
+                "next": nxt,
+                "links": citation.arxiv_links(paper),
+                "bibtex": citation.bibtex(paper),
+                "meta": {
+                    "paper": {
+                        "citation": [list(t) for t in citation.citation_meta(paper)],
+                        "jsonld": citation.json_ld(paper, self.site_url + url),
+                        **(
+                            {"image": citation.thumbnail_url(paper)}
+                            if self.settings.thumbnails and citation.thumbnail_url(paper)
+                            else {}
+                        ),
+                    }
+                },
+            },
+        )
 
     def _periods(self, archive: Archive, kind: str, groups: dict[str, list[Paper]], top: int):
         keys = list(groups)
         for i, key in enumerate(keys):
             ctx = {
-                "kind": kind, "key": key, "papers": groups[key][:top], "total": len(groups[key]),
+                "kind": kind,
+                "key": key,
+                "papers": groups[key][:top],
+                "total": len(groups[key]),
                 "days": archive.days_of(key, kind),
-                "prev": keys[i - 1] if i else None, "next": keys[i + 1] if i + 1 < len(keys) else None,
+                "prev": keys[i - 1] if i else None,
+                "next": keys[i + 1] if i + 1 < len(keys) else None,
             }
             yield f"{kind}/{key}.md", "period.md.j2", self._ctx(f"{kind}/{key}/", ctx)
 
@@ -176,18 +205,29 @@ class Renderer:
         for n in range(1, pages + 1):
             rel = f"{topic.path}/index.md" if n == 1 else f"{topic.path}/page/{n}.md"
             url = f"{topic.path}/" if n == 1 else f"{topic.path}/page/{n}/"
-            ctx = {"topic": topic, "papers": topic.papers[(n - 1) * size : n * size],
-                   "page": n, "pages": pages, "feed": f"feeds/{topic.path}/"}
+            ctx = {
+                "topic": topic,
+                "papers": topic.papers[(n - 1) * size : n * size],
+                "page": n,
+                "pages": pages,
+                "feed": f"feeds/{topic.path}/",
+            }
             yield rel, "topic.md.j2", self._ctx(url, ctx)
 
     def feeds(self, archive: Archive) -> Iterator[Feed]:
         name, size = self.settings.site_name, self.settings.feed_size
-        yield Feed("latest", name, f"The latest papers on {name}.", self.site_url,
-                   archive.latest(size))
+        yield Feed(
+            "latest", name, f"The latest papers on {name}.", self.site_url, archive.latest(size)
+        )
         for topic in archive.categories + archive.organizations:
             what = f"arXiv category {topic.name}" if topic.kind == "category" else topic.name
-            yield Feed(topic.path, f"{name}: {what}", f"The latest papers of {what} on {name}.",
-                       f"{self.site_url}{topic.path}/", topic.papers[:size])
+            yield Feed(
+                topic.path,
+                f"{name}: {what}",
+                f"The latest papers of {what} on {name}.",
+                f"{self.site_url}{topic.path}/",
+                topic.papers[:size],
+            )
 
     def render(self, template: str, **context: Any) -> str:
         return self.env.get_template(template).render(**context)
@@ -209,4 +249,3 @@ class Renderer:
                     result.removed += 1
                 elif path.is_dir() and not any(path.iterdir()):
                     path.rmdir()
-

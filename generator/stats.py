@@ -47,12 +47,20 @@ def charts(archive: Archive) -> list[Chart]:
     cats = sorted(archive.categories, key=lambda t: (-len(t.papers), t.slug))[:15]
     out = [
         Chart("per-week", "Papers per week", per_week),
-        Chart("upvotes", "Papers by upvotes", [(_label(b), votes[_label(b)]) for b in UPVOTE_BUCKETS]),
+        Chart(
+            "upvotes", "Papers by upvotes", [(_label(b), votes[_label(b)]) for b in UPVOTE_BUCKETS]
+        ),
     ]
     if orgs:
-        out.append(Chart("orgs", "Top organisations", [(t.name, len(t.papers)) for t in orgs], True))
+        out.append(
+            Chart("orgs", "Top organisations", [(t.name, len(t.papers)) for t in orgs], True)
+        )
     if cats:
-        out.append(Chart("categories", "Top arXiv categories", [(t.name, len(t.papers)) for t in cats], True))
+        out.append(
+            Chart(
+                "categories", "Top arXiv categories", [(t.name, len(t.papers)) for t in cats], True
+            )
+        )
     return out
 
 

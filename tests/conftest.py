@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -28,11 +29,13 @@ def update_goldens(request: pytest.FixtureRequest) -> bool:
     return request.config.getoption("--update-goldens")
 
 
-def make_project(where: Path, **settings: object) -> Path:
+def make_project(where: Path, site_url: str | None = None, **settings: object) -> Path:
     """A copy of this project's site skeleton (config, hand-written docs, theme), no data;
     ``settings`` are written under ``extra.papers`` in its mkdocs.yml."""
     where.mkdir(parents=True, exist_ok=True)
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    if site_url is not None:
+        config = re.sub(r"(?m)^site_url: .*$", f"site_url: {site_url}", config)
     lines = "".join(f"    {key}: {value}\n" for key, value in settings.items())
     (where / "mkdocs.yml").write_text(config.replace("  papers:\n", "  papers:\n" + lines, 1))
     shutil.copytree(ROOT / "docs", where / "docs", ignore=_generated)

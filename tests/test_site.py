@@ -1,0 +1,330 @@
+"""The built website, tested as a visitor: Debian's chromium driven by Playwright, axe on every
+page kind, the Nu HTML Checker and linkchecker over the whole site, feedparser on every feed.
+
+The site is built once from the real fixtures, enriched with arXiv categories through the
+replay server, so every page kind exists.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from xml.etree import ElementTree
+
+import feedparser
+import pytest
+from playwright.sync_api import expect
+
+from generator.importer import ImportOptions, import_paths
+from generator.settings import load_settings
+from generator.store import Store
+
+from .conftest import API_DIR, ARXIV_FEED, SEED, make_project
+from .replay_server import ReplayServer
+from .site_tools import CHROMIUM, CHROMIUM_ARGS, VNU_JAR, SiteServer, require, require_java_and_vnu
+
+pytestmark = pytest.mark.slow
+
+LINKCHECKER_RC = Path(__file__).parent / "fixtures" / "linkcheckerrc"
+PAGE_KINDS = {
+    "front": "",
+    "date": "date/2025-10-15/",
+    "week": "week/2025-W42/",
+    "month": "month/2025-10/",
+    "paper": "papers/2510.12586/",
+    "paper-long-authors": "papers/2501.14249/",
+    "paper-title-only": None,  # filled in by the fixture
+    "archive": "archive/",
+    "topics": "topics/",
+    "category": "category/cs.CV/",
+    "organisation": "org/GD-ML/",
+    "stats": "stats/",
+    "about": "about/",
+    "404": "404.html",
+}
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory):
+    """The server first, so the site can be built for its URL (404.html needs absolute URLs)."""
+    site = tmp_path_factory.mktemp("site") / "site"
+    site.mkdir()
+    server = SiteServer(site)
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def built(served) -> tuple[Path, Path]:
+    """A project with the fixtures imported and enriched, and its site built into ``served``."""
+    site = served.root
+    project = make_project(site.parent / "project", site_url=served.url, arxiv_interval=0)
+    store = Store(load_settings(project).path("data_dir"))
+    import_paths(store, [API_DIR], ImportOptions())
+    import_paths(store, [SEED], ImportOptions(year=2025))
+    server = ReplayServer(API_DIR, ARXIV_FEED).start()
+    env = os.environ | {"PAPERS_ARXIV_ENDPOINT": f"{server.url}/api/query"}
+    papers = [sys.executable, "-m", "generator", "-C", str(project)]
+    subprocess.run([*papers, "enrich"], check=True, env=env, capture_output=True)
+    server.shutdown()
+    subprocess.run([*papers, "build", "--site-dir", str(site)], check=True, capture_output=True)
+    title_only = next(p for p in store.load_all() if p.is_title_only)
+    PAGE_KINDS["paper-title-only"] = f"papers/{title_only.id}/"
+    return project, site
+
+
+@pytest.fixture(scope="session")
+def url(served, built) -> str:
+    return served.url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    require(CHROMIUM.exists(), f"chromium at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, url):
+    context = browser.new_context(base_url=url)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=url.rstrip("/"))
+    outside: list[str] = []
+
+    def route(r):  # nothing leaves the machine; note what tried to
+        if r.request.url.startswith(url):
+            return r.continue_()
+        outside.append(r.request.url)
+        return r.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.outside = outside
+    yield page
+    context.close()
+
+
+# -- as a visitor ----------------------------------------------------------------------------
+def test_front_page_to_a_day_to_a_paper_and_between_days(page):
+    page.goto("/")
+    latest = page.get_by_role("link", name="All papers of Thursday, 5 March 2026")
+    latest.click()
+    page.wait_for_url("**/date/2026-03-05/")
+    cards = page.locator("article.paper-card")
+    expect(cards).to_have_count(13)
+    first = cards.first.locator(".paper-card__title a")
+    title = first.inner_text()
+    first.click()
+    page.wait_for_url("**/papers/*/")
+    expect(page.locator("h1")).to_have_text(title)
+    page.get_by_role("link", name="All papers of Mar 5").click()
+    page.wait_for_url("**/date/2026-03-05/")
+    page.locator("nav.day-nav a[rel=prev]").click()
+    page.wait_for_url("**/date/2025-10-15/")
+    page.locator("nav.day-nav a[rel=next]").click()
+    page.wait_for_url("**/date/2026-03-05/")
+
+
+def test_expand_a_long_author_list(page):
+    page.goto("papers/2501.14249/")
+    details = page.locator(".paper-authors details")
+    full = details.locator("p")
+    assert not full.is_visible()
+    assert "and 654 more" in page.locator(".paper-authors > p").inner_text()
+    details.locator("summary").click()
+    assert full.is_visible()
+    assert len(full.inner_text().split(", ")) == 664
+
+
+def test_copy_the_bibtex(page):
+    page.goto("papers/2510.12586/")
+    block = page.locator("pre.bibtex")
+    block.hover()
+    block.get_by_role("button", name="Copy to clipboard").click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == block.locator("code").inner_text()
+    assert copied.startswith("@misc{lei2025advancing,")
+    assert "primaryClass  = {cs.CV}" in copied and "eprint        = {2510.12586}" in copied
+
+
+def test_open_topic_pages_from_a_paper(page):
+    page.goto("papers/2510.12586/")
+    page.get_by_role("link", name="AMAP-ML").click()
+    page.wait_for_url("**/org/GD-ML/")
+    expect(page.get_by_role("link", name="Advancing End-to-End Pixel Space")).to_have_count(1)
+    page.goto("papers/2510.12586/")
+    page.get_by_role("link", name="cs.LG").click()
+    page.wait_for_url("**/category/cs.LG/")
+    expect(page.locator("ol.paper-list li")).to_have_count(1)
+
+
+def test_feed_links_lead_to_valid_feeds(page):
+    page.goto("org/GD-ML/")
+    links = page.locator("link[rel=alternate]")
+    kinds = {links.nth(i).get_attribute("type") for i in range(links.count())}
+    assert kinds == {"application/atom+xml", "application/rss+xml", "application/feed+json"}
+    href = page.get_by_role("link", name="Atom").get_attribute("href")
+    response = page.goto(href)
+    assert response.ok
+    body = response.body()
+    feed = feedparser.parse(body)
+    assert not feed.bozo and feed.entries[0].link.endswith("/papers/2510.12586/")
+
+
+def test_hostile_text_shows_literally_and_math_renders(page):
+    page.goto("papers/2504.07128/")
+    assert (
+        page.locator("h1").inner_text()
+        == "DeepSeek-R1 Thoughtology: Let's <think> about LLM Reasoning"
+    )
+    assert "<think>" in page.title()
+    page.goto("papers/2507.03745/")
+    assert "<a href=" in page.locator("article").inner_text()
+    page.goto("papers/2406.14347/")
+    assert page.locator("h1 math msup").count() == 1
+    page.goto("papers/2502.12115/")
+    assert "Earn $1 Million" in page.locator("h1").inner_text()
+    assert page.locator("h1 math").count() == 0
+
+
+def test_no_third_party_requests_but_thumbnails(page):
+    for path in [p for p in PAGE_KINDS.values() if p]:
+        page.goto(path)
+        page.mouse.wheel(0, 20000)
+    hosts = {url.split("/")[2] for url in page.outside}
+    assert hosts <= {"cdn-thumbnails.huggingface.co"}
+
+
+def test_mobile_layout_does_not_overflow(browser, url):
+    context = browser.new_context(
+        base_url=url, viewport={"width": 375, "height": 800}, is_mobile=True, has_touch=True
+    )
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(url) else r.abort())
+    page = context.new_page()
+    for path in ("", "date/2025-10-15/", "papers/2501.14249/", "stats/"):
+        page.goto(path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, path
+    context.close()
+
+
+def test_paper_page_metadata(built):
+    _, site = built
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup((site / "papers/2510.12586/index.html").read_text(), "html.parser")
+    meta = [(m["name"], m["content"]) for m in soup.select("meta[name^=citation_]")]
+    names = dict(meta)
+    assert names["citation_title"].startswith("Advancing End-to-End Pixel Space Generative")
+    assert [v for k, v in meta if k == "citation_author"][:2] == ["Jiachen Lei", "Keli Liu"]
+    assert len([k for k, _ in meta if k == "citation_author"]) == 7
+    assert names["citation_publication_date"] == "2025/10/14"
+    assert names["citation_arxiv_id"] == "2510.12586"
+    assert names["citation_pdf_url"] == "https://arxiv.org/pdf/2510.12586"
+    ld = json.loads(soup.select_one('script[type="application/ld+json"]').string)
+    assert ld["@type"] == "ScholarlyArticle" and ld["identifier"] == "arXiv:2510.12586"
+    assert soup.select_one("link[rel=canonical]")["href"].endswith("/papers/2510.12586/")
+    assert soup.select_one('meta[property="og:title"]')["content"].startswith("Advancing")
+    assert soup.select_one('meta[property="og:image"]')["content"].endswith("2510.12586.png")
+
+
+def test_every_page_kind_and_site_files_exist(built):
+    _, site = built
+    for kind, path in PAGE_KINDS.items():
+        target = site / path if path.endswith(".html") else site / path / "index.html"
+        assert target.is_file(), kind
+    sitemap = ElementTree.parse(site / "sitemap.xml").getroot()
+    locs = [e.text for e in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert any(loc.endswith("/papers/2510.12586/") for loc in locs)
+    assert "Sitemap: " in (site / "robots.txt").read_text()
+
+
+# -- validators ------------------------------------------------------------------------------
+@pytest.mark.parametrize("kind", list(PAGE_KINDS))
+def test_axe_finds_no_violations(page, kind):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(PAGE_KINDS[kind])
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_axe_in_dark_mode(browser, url):
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = browser.new_context(base_url=url, color_scheme="dark")
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(url) else r.abort())
+    page = context.new_page()
+    for path in ("", "papers/2510.12586/", "stats/"):
+        page.goto(path)
+        assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+        results = Axe().run(page)
+        assert results.violations_count == 0, results.generate_report()
+    context.close()
+
+
+def test_nu_html_checker_finds_no_errors(built):
+    require_java_and_vnu()
+    _, site = built
+    result = subprocess.run(
+        [
+            "java",
+            "-jar",
+            str(VNU_JAR),
+            "--skip-non-html",
+            "--errors-only",
+            "--format",
+            "json",
+            str(site),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
+    errors = [
+        f"{m.get('url', '')}: {m.get('message')}" for m in messages if m.get("type") == "error"
+    ]
+    assert not errors, "\n".join(errors[:30])
+
+
+def test_linkchecker_finds_no_broken_links(url):
+    linkchecker = shutil.which("linkchecker") or str(Path(sys.executable).parent / "linkchecker")
+    require(Path(linkchecker).exists(), "linkchecker")
+    result = subprocess.run(
+        [
+            linkchecker,
+            "--no-status",
+            "--no-warnings",
+            "--threads",
+            "4",
+            "-f",
+            str(LINKCHECKER_RC),
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
+    assert result.returncode == 0, result.stdout[-4000:]
+
+
+def test_every_feed_parses_cleanly(built):
+    _, site = built
+    feeds = sorted((site / "feeds").rglob("*.xml"))
+    assert len(feeds) >= 6
+    for path in feeds:
+        feed = feedparser.parse(path.read_bytes())
+        assert not feed.bozo, (path, feed.get("bozo_exception"))
+        assert feed.entries, path
+    for path in (site / "feeds").rglob("feed.json"):
+        data = json.loads(path.read_text())
+        assert data["version"] == "https://jsonfeed.org/version/1.1" and data["items"], path
