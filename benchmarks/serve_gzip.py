@@ -15,8 +15,15 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-COMPRESSIBLE = ("text/", "application/json", "application/javascript", "application/xml",
-                "image/svg+xml", "application/atom+xml", "application/rss+xml")
+COMPRESSIBLE = (
+    "text/",
+    "application/json",
+    "application/javascript",
+    "application/xml",
+    "image/svg+xml",
+    "application/atom+xml",
+    "application/rss+xml",
+)
 
 
 class GzipHandler(SimpleHTTPRequestHandler):
