@@ -125,3 +125,19 @@ class Archive:
             if len(out) >= count:
                 break
         return out[:count]
+
+
+def select_topics(papers: list[Paper], topics: dict) -> list[Paper]:
+    """The papers a topic-restricted site shows (``extra.papers.topics``); all without one."""
+    categories = set(topics.get("categories") or [])
+    keywords = [k.casefold() for k in topics.get("keywords") or []]
+    if not categories and not keywords:
+        return papers
+    return [p for p in papers if _matches(p, categories, keywords)]
+
+
+def _matches(paper: Paper, categories: set[str], keywords: list[str]) -> bool:
+    if paper.arxiv and categories.intersection(paper.arxiv.categories):
+        return True
+    text = " ".join([paper.title, paper.abstract, *paper.ai_keywords]).casefold()
+    return any(k in text for k in keywords)

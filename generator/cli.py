@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from .archive import select_topics
 from .errors import PapersError
 from .fetch import (
     Journal,
@@ -153,39 +154,61 @@ def _days(day, since, until, window: int | None, settings: Settings) -> tuple[li
     return refresh_window(today_in_new_york(), n), None
 
 
-@main.command(epilog=EPILOG_FETCH)
-@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="Fetch this day only.")
-@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="First day of a backfill.")
-@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Last day of a backfill.")
-@click.option(
-    "--days",
-    "window",
-    type=click.IntRange(0, 366),
-    help="Refresh today and this many days before (default: extra.papers.fetch_days).",
-)
-@pass_ctx
-def fetch(ctx: Context, day, since, until, window: int | None) -> None:
-    """Fetch papers from the Hugging Face Daily Papers API into data/."""
-    try:
-        settings = ctx.settings
-        days, journal = _days(day, since, until, window, settings)
-        store = Store(settings.path("data_dir"))
-        with store.lock():
-            result = fetch_days(settings, store, days, quiet=ctx.quiet, journal=journal)
-    except PapersError as exc:
-        _fail(str(exc))
+def _day_options(command):
+    """--date / --since / --until / --days, shared by fetch and update."""
+    for option in reversed(
+        [
+            click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="This day only."),
+            click.option(
+                "--since", type=click.DateTime(["%Y-%m-%d"]), help="First day of a backfill."
+            ),
+            click.option(
+                "--until", type=click.DateTime(["%Y-%m-%d"]), help="Last day of a backfill."
+            ),
+            click.option(
+                "--days",
+                "window",
+                type=click.IntRange(0, 366),
+                help="Refresh today and this many days before (default: extra.papers.fetch_days).",
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+def _fetch(ctx: Context, day, since, until, window) -> tuple[str, list[str]]:
+    """Run a fetch under the store's lock: (summary, failures)."""
+    settings = ctx.settings
+    days, journal = _days(day, since, until, window, settings)
+    store = Store(settings.path("data_dir"))
+    with store.lock():
+        result = fetch_days(settings, store, days, quiet=ctx.quiet, journal=journal)
     if journal is not None and not result.failures:
         journal.finish()
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
     t = result.tally
     resumed = f" ({result.skipped} done earlier)" if result.skipped else ""
-    ctx.say(
+    summary = (
         f"fetched {result.days} of {len(days)} day(s){resumed}: {t.new} new, {t.updated} updated, "
         f"{t.unchanged} unchanged papers; {result.empty} empty day(s); "
         f"{len(result.failures)} failed"
     )
-    _exit_on(result.failures)
+    return summary, result.failures
+
+
+@main.command(epilog=EPILOG_FETCH)
+@_day_options
+@pass_ctx
+def fetch(ctx: Context, day, since, until, window: int | None) -> None:
+    """Fetch papers from the Hugging Face Daily Papers API into data/."""
+    try:
+        summary, failures = _fetch(ctx, day, since, until, window)
+    except PapersError as exc:
+        _fail(str(exc))
+    ctx.say(summary)
+    _exit_on(failures)
 
 
 def _exit_on(failures: list[str]) -> None:
@@ -214,27 +237,35 @@ def enrich_cmd(ctx: Context, refresh: bool, limit: int | None) -> None:
       papers enrich --refresh       # everything again (new versions, DOIs)
     """
     try:
-        settings = ctx.settings
-        store = Store(settings.path("data_dir"))
-        with store.lock():
-            result = enrich(settings, store, refresh=refresh, quiet=ctx.quiet, limit=limit)
+        summary, failures = _enrich(ctx, refresh, limit)
     except PapersError as exc:
         _fail(str(exc))
+    ctx.say(summary)
+    _exit_on(failures)
+
+
+def _enrich(ctx: Context, refresh: bool = False, limit: int | None = None):
+    settings = ctx.settings
+    store = Store(settings.path("data_dir"))
+    with store.lock():
+        result = enrich(settings, store, refresh=refresh, quiet=ctx.quiet, limit=limit)
     t = result.tally
-    ctx.say(
+    summary = (
         f"asked arXiv about {result.asked} paper(s): {t.updated} updated, {t.unchanged} unchanged, "
         f"{t.resolved} resolved to arXiv ids; {len(result.failures)} failed"
     )
-    _exit_on(result.failures)
+    return summary, result.failures
 
 
 def _render(ctx: Context) -> str:
     settings = ctx.settings
-    papers = Store(settings.path("data_dir")).load_all()
+    stored = Store(settings.path("data_dir")).load_all()
+    papers = select_topics(stored, settings.topics)
     result = Renderer(settings).render_all(papers)
     days = len({p.daily_date for p in papers})
+    shown = f"{len(papers)} of {len(stored)}" if len(papers) < len(stored) else f"{len(papers)}"
     return (
-        f"rendered {len(papers)} papers over {days} days: {result.written} page(s) written, "
+        f"rendered {shown} papers over {days} days: {result.written} file(s) written, "
         f"{result.unchanged} unchanged, {result.removed} removed"
     )
 
@@ -276,6 +307,44 @@ def build(ctx: Context, site_dir: Path | None, no_strict: bool) -> None:
     except PapersError as exc:
         _fail(str(exc))
     ctx.say(f"{rendered}; built {target} in {time.monotonic() - started:.1f} s")
+
+
+@main.command()
+@_day_options
+@click.option(
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write the site here instead of mkdocs.yml's site_dir.",
+)
+@click.option("--no-enrich", is_flag=True, help="Skip asking arXiv.")
+@pass_ctx
+def update(ctx: Context, day, since, until, window, site_dir: Path | None, no_enrich: bool) -> None:
+    """Fetch new papers, enrich them from arXiv, render and build: the scheduled job.
+
+    A day or an arXiv batch that fails does not stop the run: everything else is stored and the
+    site is still built (so it can be deployed), and the run then exits 1 naming what failed.
+    A build that fails leaves the previous site/ in place and exits 1.
+
+    \b
+    Examples:
+      papers update                                   # the refresh window, as CI runs it
+      papers update --since 2025-01-01 --until 2025-01-31
+    """
+    started = time.monotonic()
+    failures: list[str] = []
+    try:
+        fetched, failed = _fetch(ctx, day, since, until, window)
+        failures += failed
+        enriched, failed = ("arXiv skipped", []) if no_enrich else _enrich(ctx)
+        failures += failed
+        rendered = _render(ctx)
+        target = build_site(ctx.settings, site_dir)
+    except PapersError as exc:
+        _exit_on([*failures, str(exc)])
+    ctx.say(
+        f"{fetched}; {enriched}; {rendered}; built {target} in {time.monotonic() - started:.1f} s"
+    )
+    _exit_on(failures)
 
 
 @main.command()

@@ -47,6 +47,11 @@ class Settings:
     """``extra.papers.topic_page_size``: papers per page of a category or organisation."""
     period_top: int = 50
     """``extra.papers.period_top``: papers on a week page (a month page shows twice as many)."""
+    topics: dict = field(default_factory=dict)
+    """``extra.papers.topics``: restrict the site to some topics, e.g.
+    ``{categories: [cs.CV, cs.RO], keywords: [diffusion, robot]}``. A paper is shown when one of
+    its arXiv categories is listed, or a keyword occurs in its title, abstract or AI keywords
+    (case-insensitive). Empty (the default): every paper. ``data/`` always keeps every paper."""
     fetch_days: int = 3
     """``extra.papers.fetch_days``: ``papers fetch`` refreshes today and this many days before
     (days keep filling, and upvotes rising, for a day or more)."""
@@ -110,7 +115,22 @@ def load_settings(root: Path | str = ".") -> Settings:
     for name in ("docs_dir", "site_dir", "data_dir"):
         if name in values:
             values[name] = Path(values[name])
+    _check_topics(values.get("topics"), root / CONFIG_FILE)
     return Settings(root=root, **values)
+
+
+def _check_topics(topics: Any, path: Path) -> None:
+    if topics is None:
+        return
+    if not isinstance(topics, dict) or set(topics) - {"categories", "keywords"}:
+        raise InputError(
+            str(path), "expected {categories: [...], keywords: [...]}", field="extra.papers.topics"
+        )
+    for key, values in topics.items():
+        if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
+            raise InputError(
+                str(path), "expected a list of words", field=f"extra.papers.topics.{key}"
+            )
 
 
 class _ConfigLoader(yaml.SafeLoader):

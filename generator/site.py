@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 from pathlib import Path
 
 from .errors import PapersError
@@ -21,16 +22,33 @@ def _config(settings: Settings, **overrides):
 
 
 def build_site(settings: Settings, site_dir: Path | None = None, strict: bool = True) -> Path:
-    """Run ``mkdocs build``; with ``strict`` any MkDocs warning fails the build."""
+    """Run ``mkdocs build``; with ``strict`` any MkDocs warning fails the build.
+
+    The site is built next to its target and swapped in only when the build succeeded, so a
+    failed build never leaves (or deploys) half a site.
+    """
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, ConfigurationError
 
-    target = site_dir or settings.path("site_dir")
+    target = (site_dir or settings.path("site_dir")).resolve()
+    staging = target.with_name(target.name + ".building")
+    shutil.rmtree(staging, ignore_errors=True)
     try:
-        build(_config(settings, site_dir=str(target), strict=strict))
+        build(_config(settings, site_dir=str(staging), strict=strict))
     except (Abort, ConfigurationError) as exc:
+        shutil.rmtree(staging, ignore_errors=True)
         raise PapersError(f"mkdocs build failed: {exc}") from None
+    _swap(staging, target)
     return target
+
+
+def _swap(new: Path, target: Path) -> None:
+    old = target.with_name(target.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    new.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def serve_site(settings: Settings, dev_addr: str | None = None) -> None:
