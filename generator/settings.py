@@ -115,8 +115,21 @@ def load_settings(root: Path | str = ".") -> Settings:
     for name in ("docs_dir", "site_dir", "data_dir"):
         if name in values:
             values[name] = Path(values[name])
+    _check_types(extra, root / CONFIG_FILE)
     _check_topics(values.get("topics"), root / CONFIG_FILE)
     return Settings(root=root, **values)
+
+
+_TYPES = {"int": int, "float": (int, float), "bool": bool, "str": str, "dict": dict, "Path": str}
+
+
+def _check_types(extra: dict[str, Any], path: Path) -> None:
+    declared = {f.name: str(f.type) for f in fields(Settings)}
+    for name, value in extra.items():
+        kind = _TYPES.get(declared[name])
+        if kind and (not isinstance(value, kind) or (isinstance(value, bool) and kind is int)):
+            problem = f"expected {declared[name]}, got {value!r}"
+            raise InputError(str(path), problem, field=f"extra.papers.{name}")
 
 
 def _check_topics(topics: Any, path: Path) -> None:

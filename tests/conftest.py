@@ -36,8 +36,12 @@ def make_project(where: Path, site_url: str | None = None, **settings: object) -
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     if site_url is not None:
         config = re.sub(r"(?m)^site_url: .*$", f"site_url: {site_url}", config)
-    lines = "".join(f"    {key}: {value}\n" for key, value in settings.items())
-    (where / "mkdocs.yml").write_text(config.replace("  papers:\n", "  papers:\n" + lines, 1))
+    for key, value in settings.items():  # replace a setting the file has, or add it
+        line = f"    {key}: {value}\n"
+        config, found = re.subn(rf"(?m)^    {key}: .*\n", line, config)
+        if not found:
+            config = config.replace("  papers:\n", "  papers:\n" + line, 1)
+    (where / "mkdocs.yml").write_text(config)
     shutil.copytree(ROOT / "docs", where / "docs", ignore=_generated)
     shutil.copytree(ROOT / "generator" / "theme", where / "generator" / "theme")
     return where
