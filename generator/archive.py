@@ -67,9 +67,12 @@ class Archive:
 
     def paper_neighbours(self, paper: Paper) -> tuple[Paper | None, Paper | None]:
         """The papers before and after ``paper`` in its day's order."""
-        day = self.days[paper.daily_date]
-        i = day.index(paper)
+        day, i = self.days[paper.daily_date], self._day_position[paper.id]
         return (day[i - 1] if i else None), (day[i + 1] if i + 1 < len(day) else None)
+
+    @cached_property
+    def _day_position(self) -> dict[str, int]:
+        return {p.id: i for papers in self.days.values() for i, p in enumerate(papers)}
 
     @cached_property
     def weeks(self) -> dict[str, list[Paper]]:
@@ -87,8 +90,18 @@ class Archive:
         return {k: by_votes(v) for k, v in groups.items()}
 
     def days_of(self, key: str, kind: str) -> list[date]:
-        pick = week_key if kind == "week" else (lambda d: d.strftime("%Y-%m"))
-        return [d for d in self.dates if pick(d) == key]
+        return self._period_days[kind].get(key, [])
+
+    @cached_property
+    def _period_days(self) -> dict[str, dict[str, list[date]]]:
+        out: dict[str, dict[str, list[date]]] = {
+            "week": defaultdict(list),
+            "month": defaultdict(list),
+        }
+        for day in self.dates:
+            out["week"][week_key(day)].append(day)
+            out["month"][day.strftime("%Y-%m")].append(day)
+        return out
 
     def calendar(self) -> dict[int, dict[str, list[date]]]:
         """year -> month key -> days, newest first: the archive page's outline."""

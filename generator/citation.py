@@ -4,10 +4,12 @@ Google Scholar and Zotero), schema.org JSON-LD and OpenGraph. Pure functions of 
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from typing import Any
 
+from .escape import html as escape_html
 from .escape import is_http_url
 from .model import Author, Paper
 
@@ -114,6 +116,33 @@ def json_ld(paper: Paper, url: str) -> dict[str, Any]:
         data["sameAs"] = [arxiv_links(paper)["abs"], arxiv_links(paper)["hf"]]
         data["identifier"] = f"arXiv:{paper.id}"
     return data
+
+
+def head_html(paper: Paper, url: str, image: str | None) -> str:
+    """The paper's ``<head>`` additions, escaped: citation tags, OpenGraph image, JSON-LD.
+
+    Written into the page's front matter as one string (not as YAML structures, which cost
+    MkDocs a YAML node per author on every build) and printed as is by the theme.
+    """
+    tags = [f'<meta name="{n}" content="{_attr(v)}">' for n, v in citation_meta(paper)]
+    tags.append('<meta property="og:type" content="article">')
+    if image:
+        tags += [
+            f'<meta property="og:image" content="{_attr(image)}">',
+            '<meta name="twitter:card" content="summary_large_image">',
+            f'<meta name="twitter:image" content="{_attr(image)}">',
+        ]
+    else:
+        tags.append('<meta name="twitter:card" content="summary">')
+    data = json.dumps(json_ld(paper, url), ensure_ascii=False, separators=(",", ":"))
+    # JSON inside <script>: no "</script>" or "<!--" can form (as Jinja's tojson does it).
+    data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    tags.append(f'<script type="application/ld+json">{data}</script>')
+    return "".join(tags)
+
+
+def _attr(value: str) -> str:
+    return str(escape_html(value))
 
 
 def thumbnail_url(paper: Paper) -> str | None:

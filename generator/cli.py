@@ -259,9 +259,10 @@ def _enrich(ctx: Context, refresh: bool = False, limit: int | None = None):
 
 def _render(ctx: Context) -> str:
     settings = ctx.settings
-    stored = Store(settings.path("data_dir")).load_all()
+    store = Store(settings.path("data_dir"), cache=settings.cache_dir / "store.pickle")
+    stored = store.load_all()
     papers = select_topics(stored, settings.topics)
-    result = Renderer(settings).render_all(papers)
+    result = Renderer(settings, cache=settings.cache_dir).render_all(papers, store.hashes)
     days = len({p.daily_date for p in papers})
     shown = f"{len(papers)} of {len(stored)}" if len(papers) < len(stored) else f"{len(papers)}"
     return (

@@ -67,7 +67,21 @@ def pre(value: object) -> Markup:
 
 def yaml_html(value: object) -> Markup:
     """A front-matter value: HTML-escaped (themes print it unescaped), then a YAML string."""
-    return Markup(json.dumps(str(html(value)), ensure_ascii=False))
+    return yaml_str(str(html(value)))
+
+
+# Characters YAML will not read raw inside a quoted scalar (non-printables, surrogates) or
+# reads as line breaks (NEL, LS, PS): written as \u escapes.
+_YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+
+
+def yaml_str(value: object) -> Markup:
+    """Any string as a double-quoted YAML scalar (JSON's string syntax, which YAML shares)."""
+    quoted = json.dumps(str(value), ensure_ascii=False)
+    return Markup(_YAML_UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", quoted))
+
+
+_SPACE = re.compile(r"\s")
 
 
 def is_http_url(value: object) -> bool:
@@ -83,7 +97,7 @@ def is_http_url(value: object) -> bool:
         return False
     if parts.scheme.lower() not in ("http", "https") or not host:
         return False
-    return not (_CONTROL.search(text) or any(c.isspace() for c in text))
+    return not (_CONTROL.search(text) or _SPACE.search(text))
 
 
 def safe_url(value: object) -> Markup | None:

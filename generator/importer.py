@@ -19,6 +19,8 @@ from .sources.hf_html import parse_daily_papers_html
 from .sources.text_page import parse_text_page, resolve_page_date
 from .store import Store, Tally
 
+# A day of Daily Papers is well under 1 MB; anything near this is not a capture.
+MAX_CAPTURE_BYTES = 32 * 2**20
 SUFFIXES = {".json": "hf-api", ".html": "hf-html", ".htm": "hf-html", ".txt": "text-scrape"}
 # Folders of captures often carry these beside the data (the corpus does); named explicitly,
 # they are still read (and rejected if they are not captures).
@@ -75,6 +77,15 @@ def read_capture(path: Path, options: ImportOptions) -> list[Paper]:
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
         raise InputError(str(path), f"unknown kind of file (expected {', '.join(SUFFIXES)})")
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError(str(path), "empty file")
+    if size > MAX_CAPTURE_BYTES:
+        raise InputError(
+            str(path),
+            f"{size / 2**20:.0f} MB: larger than any capture can be "
+            f"(limit {MAX_CAPTURE_BYTES // 2**20} MB; the largest corpus day is 0.4 MB)",
+        )
     data = path.read_bytes()
     fetched_at = datetime.now(UTC).replace(microsecond=0)
     ref = f"file:{path.name}"

@@ -10,19 +10,23 @@ gone are removed, so a re-render after a small data change touches a few files, 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import dataclasses
+import hashlib
+import json
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from . import citation, escape, stats
 from .archive import SLUG_RE, Archive, Topic, week_key
-from .feeds import KINDS, TYPES, Feed, render_feed
+from .feeds import KINDS, Feed, render_feed
 from .model import Paper
 from .settings import Settings
 from .store import atomic_write
@@ -60,13 +64,14 @@ def make_env() -> Environment:
         html=escape.html,
         pre=escape.pre,
         yaml_html=escape.yaml_html,
-        front_matter=front_matter,
+        yaml_str=escape.yaml_str,
         safe_url=escape.safe_url,
         pid=escape.paper_id,
         slug=slug,
         long_date=long_date,
         short_date=lambda d: d.strftime("%b %-d"),
         thousands=lambda n: f"{n:,}",
+        names=lambda authors: escape.md(", ".join(a.name for a in authors)),
     )
     return env
 
@@ -80,11 +85,6 @@ def long_date(day: date) -> str:
     return day.strftime("%A, %-d %B %Y")
 
 
-def front_matter(data: dict[str, Any]) -> Markup:
-    """Extra front-matter keys as YAML; the theme escapes them where it prints them."""
-    return Markup(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10**9))
-
-
 def base_of(url: str) -> str:
     """The relative prefix from a page's directory URL (``date/2025-10-15/``) to the site root."""
     return "../" * url.count("/")
@@ -95,97 +95,118 @@ class RenderResult:
     written: int = 0
     unchanged: int = 0
     removed: int = 0
-    files: set[Path] = field(default_factory=set)
+    files: set[str] = field(default_factory=set)  # every generated file, as a path string
+
+
+@dataclass
+class Job:
+    """One generated file: where it goes, what it depends on, and how to make it."""
+
+    rel: str  # path under docs/
+    key: tuple | None  # everything its bytes depend on; None: always make it
+    make: Callable[[], bytes]
 
 
 class Renderer:
-    def __init__(self, settings: Settings, env: Environment | None = None):
+    """Renders every page; with a cache folder, skips files whose inputs did not change.
+
+    A file's key holds the hashes of the records it shows (``Store.hashes``: sha1 of each YAML
+    file) and of its neighbours, and a salt made of the generator's code, templates and
+    settings; the keys of the last render live in ``<cache>/render.json``.
+    """
+
+    def __init__(
+        self, settings: Settings, env: Environment | None = None, cache: Path | None = None
+    ):
         self.settings = settings
         self.env = env or make_env()
         self.docs = settings.path("docs_dir")
         self.site_url = settings.site_url.rstrip("/") + "/" if settings.site_url else "/"
+        self.manifest_path = cache / "render.json" if cache else None
+        self.hashes: dict[str, str] = {}
 
-    def render_all(self, papers: list[Paper]) -> RenderResult:
-        archive = Archive(papers)
+    def render_all(self, papers: list[Paper], hashes: dict[str, str] | None = None) -> RenderResult:
+        archive = self.archive = Archive(papers)
+        self.hashes = hashes or {}
+        salt = _salt(self.settings)
+        old, new = self._read_manifest(), {}
         result = RenderResult()
-        for rel, data in self.files(archive):
-            self._write(rel, data, result)
+        todo = []
+        for job in self.jobs(archive):
+            key = (
+                None
+                if job.key is None
+                else hashlib.sha1(repr((salt, job.key)).encode()).hexdigest()
+            )
+            path = f"{self.docs}/{job.rel}"
+            result.files.add(path)
+            if key is not None and old.get(job.rel) == key and os.path.exists(path):
+                result.unchanged += 1
+            else:
+                todo.append(job)
+            if key is not None:
+                new[job.rel] = key
+        written = self._make_all(todo)
+        result.written += written
+        result.unchanged += len(todo) - written
         self._remove_stale(result)
+        if new != old and self.manifest_path is not None:
+            atomic_write(self.manifest_path, json.dumps(new, sort_keys=True).encode())
         return result
 
-    def files(self, archive: Archive) -> Iterator[tuple[str, bytes]]:
-        """Every generated file as (path under docs/, bytes)."""
-        for rel, template, context in self.pages(archive):
-            yield rel, self.render(template, archive=archive, **context).encode("utf-8")
-        for feed in self.feeds(archive):
-            yield from render_feed(feed, self.site_url).items()
-        yield (
-            "robots.txt",
-            f"User-agent: *\nAllow: /\nSitemap: {self.site_url}sitemap.xml\n".encode(),
-        )
+    def _h(self, papers: list[Paper | None]) -> tuple | None:
+        """The record hashes of ``papers`` (None stands for "no paper"), or None if unknown."""
+        out = []
+        for paper in papers:
+            if paper is None:
+                out.append(None)
+            elif paper.id in self.hashes:
+                out.append(self.hashes[paper.id])
+            else:
+                return None
+        return tuple(out)
 
-    def pages(self, archive: Archive) -> Iterator[tuple[str, str, dict[str, Any]]]:
-        """(path under docs/, template, context) for every Markdown page."""
+    def jobs(self, archive: Archive) -> Iterator[Job]:
+        yield from self._paper_jobs(archive)
+        yield from self._day_jobs(archive)
+        yield from self._period_jobs(archive, "week", archive.weeks, self.settings.period_top)
+        yield from self._period_jobs(archive, "month", archive.months, self.settings.period_top * 2)
+        for topic in archive.categories + archive.organizations:
+            yield from self._topic_jobs(topic)
+        yield from self._site_jobs(archive)
+        for feed in self.feeds(archive):
+            yield from self._feed_jobs(feed)
+
+    def _page(self, rel: str, key, template: str, url: str, context: Callable[[], dict]) -> Job:
+        def make() -> bytes:
+            return self.render(template, **self._ctx(url, context())).encode("utf-8")
+
+        return Job(rel, key, make)
+
+    def _paper_jobs(self, archive: Archive) -> Iterator[Job]:
         for paper in archive.papers.values():
-            yield f"papers/{paper.id}.md", "paper.md.j2", self._paper_context(archive, paper)
+            prev, nxt = archive.paper_neighbours(paper)
+            key = self._h([paper, prev, nxt])
+            url = f"papers/{paper.id}/"
+            yield self._page(
+                f"papers/{paper.id}.md",
+                key,
+                "paper.md.j2",
+                url,
+                lambda p=paper, u=url, a=archive: self._paper_context(a, p, u),
+            )
+
+    def _day_jobs(self, archive: Archive) -> Iterator[Job]:
         for day in archive.dates:
             prev, nxt = archive.neighbours(day)
-            ctx = {
-                "day": day,
-                "papers": archive.days[day],
-                "prev": prev,
-                "next": nxt,
-                "week": week_key(day),
-            }
-            yield f"date/{day.isoformat()}.md", "date.md.j2", self._ctx(f"date/{day}/", ctx)
-        yield from self._periods(archive, "week", archive.weeks, self.settings.period_top)
-        yield from self._periods(archive, "month", archive.months, self.settings.period_top * 2)
-        for topic in archive.categories + archive.organizations:
-            yield from self._topic_pages(topic)
-        latest_week = week_key(archive.dates[-1]) if archive.dates else None
-        yield "index.md", "index.md.j2", self._ctx("", {"latest_week": latest_week})
-        yield "archive.md", "archive.md.j2", self._ctx("archive/", {})
-        yield "topics.md", "topics.md.j2", self._ctx("topics/", {})
-        stats_ctx = {"summary": stats.summary(archive), "charts": stats.charts(archive)}
-        yield "stats.md", "stats.md.j2", self._ctx("stats/", stats_ctx)
+            papers = archive.days[day]
+            ctx = {"day": day, "papers": papers, "prev": prev, "next": nxt, "week": week_key(day)}
+            key = _and(self._h(papers), (day, prev, nxt))
+            yield self._page(
+                f"date/{day.isoformat()}.md", key, "date.md.j2", f"date/{day}/", lambda c=ctx: c
+            )
 
-    def _ctx(self, url: str, context: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "settings": self.settings,
-            "base": base_of(url),
-            "url": url,
-            "site_url": self.site_url,
-            "feed_types": TYPES,
-            "feed_files": KINDS,
-            **context,
-        }
-
-    def _paper_context(self, archive: Archive, paper: Paper) -> dict[str, Any]:
-        url = f"papers/{paper.id}/"
-        prev, nxt = archive.paper_neighbours(paper)
-        return self._ctx(
-            url,
-            {
-                "paper": paper,
-                "prev": prev,
-                "next": nxt,
-                "links": citation.arxiv_links(paper),
-                "bibtex": citation.bibtex(paper),
-                "meta": {
-                    "paper": {
-                        "citation": [list(t) for t in citation.citation_meta(paper)],
-                        "jsonld": citation.json_ld(paper, self.site_url + url),
-                        **(
-                            {"image": citation.thumbnail_url(paper)}
-                            if self.settings.thumbnails and citation.thumbnail_url(paper)
-                            else {}
-                        ),
-                    }
-                },
-            },
-        )
-
-    def _periods(self, archive: Archive, kind: str, groups: dict[str, list[Paper]], top: int):
+    def _period_jobs(self, archive: Archive, kind: str, groups: dict[str, list[Paper]], top: int):
         keys = list(groups)
         for i, key in enumerate(keys):
             ctx = {
@@ -197,22 +218,80 @@ class Renderer:
                 "prev": keys[i - 1] if i else None,
                 "next": keys[i + 1] if i + 1 < len(keys) else None,
             }
-            yield f"{kind}/{key}.md", "period.md.j2", self._ctx(f"{kind}/{key}/", ctx)
+            cache_key = _and(
+                self._h(ctx["papers"]),
+                (key, ctx["total"], tuple(ctx["days"]), ctx["prev"], ctx["next"]),
+            )
+            yield self._page(
+                f"{kind}/{key}.md", cache_key, "period.md.j2", f"{kind}/{key}/", lambda c=ctx: c
+            )
 
-    def _topic_pages(self, topic: Topic):
+    def _topic_jobs(self, topic: Topic) -> Iterator[Job]:
         size = self.settings.topic_page_size
         pages = max(1, -(-len(topic.papers) // size))
         for n in range(1, pages + 1):
             rel = f"{topic.path}/index.md" if n == 1 else f"{topic.path}/page/{n}.md"
             url = f"{topic.path}/" if n == 1 else f"{topic.path}/page/{n}/"
+            shown = topic.papers[(n - 1) * size : n * size]
             ctx = {
                 "topic": topic,
-                "papers": topic.papers[(n - 1) * size : n * size],
+                "papers": shown,
                 "page": n,
                 "pages": pages,
                 "feed": f"feeds/{topic.path}/",
             }
-            yield rel, "topic.md.j2", self._ctx(url, ctx)
+            key = _and(self._h(shown), (topic.name, n, pages, len(topic.papers)))
+            yield self._page(rel, key, "topic.md.j2", url, lambda c=ctx: c)
+
+    def _site_jobs(self, archive: Archive) -> Iterator[Job]:
+        """The few site-wide pages: made every time (they summarise everything)."""
+        latest_week = week_key(archive.dates[-1]) if archive.dates else None
+        yield self._page("index.md", None, "index.md.j2", "", lambda: {"latest_week": latest_week})
+        yield self._page("archive.md", None, "archive.md.j2", "archive/", dict)
+        yield self._page("topics.md", None, "topics.md.j2", "topics/", dict)
+        yield self._page(
+            "stats.md",
+            None,
+            "stats.md.j2",
+            "stats/",
+            lambda: {"summary": stats.summary(archive), "charts": stats.charts(archive)},
+        )
+        robots = f"User-agent: *\nAllow: /\nSitemap: {self.site_url}sitemap.xml\n".encode()
+        yield Job("robots.txt", None, lambda: robots)
+
+    def _feed_jobs(self, feed: Feed) -> Iterator[Job]:
+        key = _and(self._h(feed.papers), (feed.slug, feed.title))
+        rendered: dict[str, bytes] = {}
+
+        def make(kind: str) -> bytes:
+            if not rendered:
+                rendered.update(render_feed(feed, self.site_url))
+            return rendered[feed.path(kind)]
+
+        for kind in KINDS:
+            yield Job(feed.path(kind), key, lambda k=kind: make(k))
+
+    def _ctx(self, url: str, context: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "settings": self.settings,
+            "archive": self.archive,
+            "base": base_of(url),
+            "url": url,
+            "site_url": self.site_url,
+            **context,
+        }
+
+    def _paper_context(self, archive: Archive, paper: Paper, url: str) -> dict[str, Any]:
+        prev, nxt = archive.paper_neighbours(paper)
+        image = citation.thumbnail_url(paper) if self.settings.thumbnails else None
+        return {
+            "paper": paper,
+            "prev": prev,
+            "next": nxt,
+            "links": citation.arxiv_links(paper),
+            "bibtex": citation.bibtex(paper),
+            "head": citation.head_html(paper, self.site_url + url, image),
+        }
 
     def feeds(self, archive: Archive) -> Iterator[Feed]:
         name, size = self.settings.site_name, self.settings.feed_size
@@ -232,20 +311,70 @@ class Renderer:
     def render(self, template: str, **context: Any) -> str:
         return self.env.get_template(template).render(**context)
 
-    def _write(self, rel: str, data: bytes, result: RenderResult) -> None:
-        path = self.docs / rel
-        result.files.add(path)
-        if path.exists() and path.read_bytes() == data:
-            result.unchanged += 1
-            return
-        atomic_write(path, data)
-        result.written += 1
+    def _make_all(self, jobs: list[Job]) -> int:
+        """Make and write ``jobs``; returns how many files changed. Large batches run on every
+        core: forked workers inherit the jobs and write their own share of the files."""
+        workers = min(self.settings.build_jobs or os.cpu_count() or 1, 4)
+        if workers < 2 or len(jobs) < PARALLEL_MIN:
+            return _make_slice(jobs, self.docs)
+        global _FORKED_JOBS
+        _FORKED_JOBS = (jobs, self.docs)
+        step = -(-len(jobs) // workers)
+        slices = [(i, min(i + step, len(jobs))) for i in range(0, len(jobs), step)]
+        try:
+            with multiprocessing.get_context("fork").Pool(len(slices)) as pool:
+                return sum(pool.map(_make_forked_slice, slices))
+        finally:
+            _FORKED_JOBS = None
+
+    def _read_manifest(self) -> dict[str, str]:
+        if self.manifest_path is None or not self.manifest_path.exists():
+            return {}
+        try:
+            return json.loads(self.manifest_path.read_text())
+        except ValueError:
+            return {}
 
     def _remove_stale(self, result: RenderResult) -> None:
         for folder in GENERATED_DIRS:
-            for path in sorted((self.docs / folder).rglob("*"), reverse=True):
-                if path.is_file() and path not in result.files:
-                    path.unlink()
-                    result.removed += 1
-                elif path.is_dir() and not any(path.iterdir()):
-                    path.rmdir()
+            # Bottom-up, so that folders emptied of stale files can go too.
+            for top, _dirs, files in os.walk(f"{self.docs}/{folder}", topdown=False):
+                for name in files:
+                    if f"{top}/{name}" not in result.files:
+                        os.unlink(f"{top}/{name}")
+                        result.removed += 1
+                if not os.listdir(top):
+                    os.rmdir(top)
+
+
+PARALLEL_MIN = 2000  # below this, starting workers costs more than it saves
+_FORKED_JOBS: tuple[list[Job], Path] | None = None
+
+
+def _make_forked_slice(bounds: tuple[int, int]) -> int:
+    jobs, docs = _FORKED_JOBS
+    return _make_slice(jobs[bounds[0] : bounds[1]], docs)
+
+
+def _make_slice(jobs: list[Job], docs: Path) -> int:
+    written = 0
+    for job in jobs:
+        path, data = docs / job.rel, job.make()
+        if not (path.exists() and path.read_bytes() == data):
+            atomic_write(path, data)
+            written += 1
+    return written
+
+
+def _and(hashes: tuple | None, rest: tuple) -> tuple | None:
+    return None if hashes is None else (hashes, rest)
+
+
+def _salt(settings: Settings) -> str:
+    """What every page depends on besides its records: the generator's code and templates
+    (a change to escaping or a template must re-render everything) and the settings."""
+    digest = hashlib.sha1(repr(dataclasses.astuple(settings)).encode())
+    for path in sorted(Path(__file__).parent.rglob("*")):
+        if path.suffix in (".py", ".j2"):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()

@@ -38,6 +38,9 @@ class Settings:
     """``extra.papers.data_dir``: the YAML store, relative to the project folder."""
     front_page_papers: int = 30
     """``extra.papers.front_page_papers``: papers of the latest day on the front page."""
+    build_jobs: int = 0
+    """``extra.papers.build_jobs``: MkDocs builds run in parallel, each on a share of the pages
+    (MkDocs itself uses one core); 0: one per core, at most 4."""
     thumbnails: bool = True
     """``extra.papers.thumbnails``: show paper thumbnails (loaded lazily from Hugging Face's
     image host, the only third-party request a page makes); false keeps pages self-contained."""

@@ -12,7 +12,9 @@ when its bytes change, so re-running an import or fetch leaves git clean.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
+import pickle
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -47,9 +49,11 @@ class Tally:
 
 
 class Store:
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, cache: Path | None = None):
         self.root = Path(root)
         self.papers_dir = self.root / "papers"
+        self.cache = cache  # where load_all keeps parsed records between runs (optional)
+        self.hashes: dict[str, str] = {}  # paper id -> sha1 of its file, after load_all
 
     # -- layout -------------------------------------------------------------------------------
     def path_for(self, paper_id: str) -> Path:
@@ -80,17 +84,34 @@ class Store:
         return self.load(path) if path.exists() else None
 
     def load_all(self) -> list[Paper]:
-        """Every stored paper; all bad files are reported together, then it raises."""
-        papers, errors = [], []
+        """Every stored paper; all bad files are reported together, then it raises.
+
+        With a cache, a file whose size and modification time are unchanged since the last run
+        is not parsed again (git checkouts and our atomic writes always change the time).
+        """
+        cached = _read_cache(self.cache)
+        fresh: dict[str, tuple[int, int, str, Paper]] = {}
+        errors = []
         for path in self.paths():
             try:
-                papers.append(self.load(path))
+                fresh[str(path)] = self._load_cached(path, cached.get(str(path)))
             except InputError as exc:
                 errors.append(str(exc))
         if errors:
             shown = errors[:20] + ([f"... and {len(errors) - 20} more"] if len(errors) > 20 else [])
             raise PapersError(f"{len(errors)} bad file(s) in {self.root}:\n  " + "\n  ".join(shown))
-        return papers
+        if fresh != cached and self.cache is not None:
+            _write_cache(self.cache, fresh)
+        self.hashes = {entry[3].id: entry[2] for entry in fresh.values()}
+        return [entry[3] for entry in fresh.values()]
+
+    def _load_cached(self, path: Path, entry: tuple | None) -> tuple[int, int, str, Paper]:
+        stat = path.stat()
+        if entry is not None and entry[:2] == (stat.st_mtime_ns, stat.st_size):
+            return entry
+        paper = self.load(path)
+        digest = hashlib.sha1(path.read_bytes()).hexdigest()
+        return (stat.st_mtime_ns, stat.st_size, digest, paper)
 
     # -- writing ------------------------------------------------------------------------------
     def save(self, paper: Paper) -> bool:
@@ -114,7 +135,13 @@ class Store:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 raise PapersError(f"{self.root} is in use by another papers run") from None
+            self._remove_temporary_files()
             yield
+
+    def _remove_temporary_files(self) -> None:
+        """Leftovers of a writer killed mid-write; safe to delete while we hold the lock."""
+        for tmp in self.papers_dir.glob("*/.*.tmp"):
+            tmp.unlink(missing_ok=True)
 
     def add(self, captures: Iterable[Paper], tally: Tally | None = None) -> Tally:
         """Merge captures into the store (see ``merge``); a title-only record joins its arXiv id."""
@@ -189,6 +216,25 @@ def _titles(papers: Iterable[Paper]) -> dict[str, str]:
         else:
             index[title_key(paper.title)] = paper.id
     return index
+
+
+# Bump when the model changes shape: old pickles would hold outdated objects.
+CACHE_VERSION = "1"
+
+
+def _read_cache(path: Path | None) -> dict[str, tuple[int, int, str, Paper]]:
+    if path is None or not path.exists():
+        return {}
+    try:
+        with open(path, "rb") as handle:
+            version, entries = pickle.load(handle)
+    except Exception:  # a damaged or foreign cache only costs a full parse
+        return {}
+    return entries if version == CACHE_VERSION else {}
+
+
+def _write_cache(path: Path, entries: dict[str, tuple[int, int, str, Paper]]) -> None:
+    atomic_write(path, pickle.dumps((CACHE_VERSION, entries), protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _read_text(path: Path) -> str:

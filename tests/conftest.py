@@ -33,7 +33,16 @@ def make_project(where: Path, site_url: str | None = None, **settings: object) -
     """A copy of this project's site skeleton (config, hand-written docs, theme), no data;
     ``settings`` are written under ``extra.papers`` in its mkdocs.yml."""
     where.mkdir(parents=True, exist_ok=True)
-    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    shutil.copy(ROOT / "mkdocs.yml", where / "mkdocs.yml")
+    shutil.copytree(ROOT / "docs", where / "docs", ignore=_generated)
+    shutil.copytree(ROOT / "generator" / "theme", where / "generator" / "theme")
+    configure(where, site_url, **settings)
+    return where
+
+
+def configure(project: Path, site_url: str | None = None, **settings: object) -> Path:
+    """Set ``site_url`` and ``extra.papers`` settings in a project's mkdocs.yml."""
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
     if site_url is not None:
         config = re.sub(r"(?m)^site_url: .*$", f"site_url: {site_url}", config)
     for key, value in settings.items():  # replace a setting the file has, or add it
@@ -41,15 +50,15 @@ def make_project(where: Path, site_url: str | None = None, **settings: object) -
         config, found = re.subn(rf"(?m)^    {key}: .*\n", line, config)
         if not found:
             config = config.replace("  papers:\n", "  papers:\n" + line, 1)
-    (where / "mkdocs.yml").write_text(config)
-    shutil.copytree(ROOT / "docs", where / "docs", ignore=_generated)
-    shutil.copytree(ROOT / "generator" / "theme", where / "generator" / "theme")
-    return where
+    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
+    return project
 
 
 def _generated(folder: str, names: list[str]) -> list[str]:
+    from generator.render import GENERATED_DIRS, GENERATED_FILES
+
     top = Path(folder).resolve() == (ROOT / "docs").resolve()
-    return [n for n in names if top and n in ("index.md", "archive.md", "papers", "date")]
+    return [n for n in names if top and n in GENERATED_DIRS + GENERATED_FILES]
 
 
 @pytest.fixture

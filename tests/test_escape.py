@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from generator.escape import md, safe_url, yaml_html
+from generator.escape import md, safe_url, yaml_html, yaml_str
 from generator.model import clean_text
 
 from .conftest import ROOT
@@ -114,3 +114,8 @@ def test_safe_url_is_attribute_safe():
     html = to_html(f'<a href="{url}">x</a>')
     a = BeautifulSoup(html, "html.parser").a
     assert a["href"] == 'https://x.com/?a="><script>' and a.get_text() == "x"
+
+
+@given(st.text(st.characters(codec="utf-8", exclude_categories=["Cs"])))
+def test_yaml_strings_round_trip(text):
+    assert yaml.load(f"k: {yaml_str(text)}", Loader=yaml.CSafeLoader)["k"] == text

@@ -6,6 +6,9 @@ markup fails loudly instead of silently undoing a fix.
 
 from __future__ import annotations
 
+import os
+import zlib
+
 # Nu HTML Checker: `autocomplete` is not allowed on checkboxes (Material's two drawer toggles).
 # axe: the search dialog needs an accessible name (aria-dialog-name).
 _FIXES = (
@@ -33,3 +36,27 @@ def on_post_page(output: str, page, config) -> str:
 def on_post_template(output: str, template_name: str, config) -> str:
     """The same fixes for pages built from theme templates alone (404.html)."""
     return on_post_page(output, None, config)
+
+
+# `papers build` runs one MkDocs build per core, each on a share of the generated pages
+# (PAPERS_SHARD="i/n", set by generator/site.py): MkDocs renders on one thread.
+SHARDED_DIRS = ("papers/", "date/", "week/", "month/", "category/", "org/")
+
+
+def on_files(files, config):
+    shard = os.environ.get("PAPERS_SHARD")
+    if not shard:
+        return files
+    index, count = (int(n) for n in shard.split("/"))
+    for file in list(files):
+        if not _in_shard(file.src_uri, index, count):
+            files.remove(file)
+    return files
+
+
+def _in_shard(src_uri: str, index: int, count: int) -> bool:
+    if src_uri.startswith(SHARDED_DIRS) and src_uri.endswith(".md"):
+        return zlib.crc32(src_uri.encode()) % count == index
+    if "/" not in src_uri and src_uri.endswith(".md"):
+        return True  # the nav's few pages: every build needs them to resolve its nav
+    return index == 0  # assets and theme files: once, in shard 0

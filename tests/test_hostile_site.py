@@ -1,0 +1,129 @@
+"""The site built from the hostile corpus, visited in chromium: no payload ever runs, every
+payload shows as literal text, URL fields are linked only when they are http(s)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import feedparser
+import pytest
+
+from generator.archive import week_key
+from generator.importer import ImportOptions, import_paths
+from generator.model import clean_text
+from generator.store import Store
+
+from .conftest import FIXTURES, make_project
+from .site_tools import CHROMIUM, CHROMIUM_ARGS, SiteServer, require
+
+pytestmark = pytest.mark.slow
+HOSTILE = FIXTURES / "hostile" / "2025-06-02.json"
+# Every way a page could run code: dialogs, printing, navigation to a script URL.
+TRAP = """
+window.__ran = [];
+for (const name of ["alert", "confirm", "prompt", "print", "open"]) {
+  window[name] = (...args) => { window.__ran.push(name + ":" + args.join(",")); };
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory):
+    site = tmp_path_factory.mktemp("hostile") / "site"
+    site.mkdir()
+    server = SiteServer(site)
+    project = make_project(site.parent / "project", site_url=server.url)
+    import_paths(Store(project / "data"), [HOSTILE], ImportOptions())
+    subprocess.run(
+        [sys.executable, "-m", "generator", "-C", str(project), "build", "--site-dir", str(site)],
+        check=True,
+        capture_output=True,
+    )
+    yield server.url, site
+    server.close()
+
+
+def visible(text: str) -> str:
+    """What a visitor should see: whitespace collapsed, control characters as U+FFFD."""
+    shown = "".join("\ufffd" if ord(c) < 32 or 0x7F <= ord(c) <= 0x9F else c for c in text)
+    return " ".join(shown.split())
+
+
+def test_no_payload_runs_and_every_payload_is_literal(hostile_site):
+    require(CHROMIUM.exists(), f"chromium at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    url, _ = hostile_site
+    entries = json.loads(HOSTILE.read_text(encoding="utf-8"))
+    day = "2025-06-02"
+    pages = [
+        "",
+        f"date/{day}/",
+        f"week/{week_key(__import__('datetime').date(2025, 6, 2))}/",
+        "month/2025-06/",
+        "archive/",
+        "topics/",
+        "stats/",
+        "about/",
+        "404.html",
+    ]
+    pages += [f"papers/{e['paper']['id']}/" for e in entries]
+    dialogs, errors = [], []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context(base_url=url)
+        context.add_init_script(TRAP)
+        context.route(
+            "**/*", lambda r: r.continue_() if r.request.url.startswith(url) else r.abort()
+        )
+        page = context.new_page()
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        for path in pages:
+            page.goto(path)
+            page.mouse.move(200, 300)
+            page.mouse.wheel(0, 5000)
+            assert page.evaluate("window.__ran") == [], path
+            bad = page.evaluate("""() => [...document.querySelectorAll('[href],[src]')]
+                .map(e => e.getAttribute('href') || e.getAttribute('src'))
+                .filter(v => /^\\s*(javascript|data|vbscript):|^\\/\\/|evil\\.example/i.test(v))""")
+            assert bad == [], (path, bad)
+            assert page.locator("iframe").count() == 0, path
+            assert page.locator("[onerror],[onload],[onclick],[onmouseover]").count() == 0, path
+        for entry in entries:
+            page.goto(f"papers/{entry['paper']['id']}/")
+            title = clean_text(entry["title"])
+            if "$" not in title:  # titles with LaTeX render as maths
+                assert page.locator("h1").inner_text() == visible(title)
+            abstract = page.locator("article").inner_text()
+            if "$" not in entry["summary"] and len(entry["summary"]) < 200:
+                assert visible(clean_text(entry["summary"])) in " ".join(abstract.split())
+        good = page.goto(f"papers/{entries[-1]['paper']['id']}/")
+        assert good.ok
+        browser.close()
+    assert dialogs == [] and errors == []
+
+
+def test_only_http_urls_are_linked(hostile_site):
+    from bs4 import BeautifulSoup
+
+    _, site = hostile_site
+    entries = json.loads(HOSTILE.read_text(encoding="utf-8"))
+    for entry in entries:
+        page = site / "papers" / entry["paper"]["id"] / "index.html"
+        soup = BeautifulSoup(page.read_text(), "html.parser")
+        hrefs = [a["href"] for a in soup.select("article a[href]")]
+        repo = entry["paper"]["githubRepo"]
+        if repo == "https://ok.example/project":
+            assert repo in hrefs
+        unsafe = ("javascript:", "data:", "vbscript:", "//")
+        assert not any(h.lower().lstrip().startswith(unsafe) for h in hrefs)
+
+
+def test_feeds_of_hostile_text_parse(hostile_site):
+    _, site = hostile_site
+    for path in (site / "feeds").rglob("*.xml"):
+        feed = feedparser.parse(path.read_bytes())
+        assert not feed.bozo, (path, feed.get("bozo_exception"))

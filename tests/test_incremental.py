@@ -1,0 +1,127 @@
+"""Doing less work on rebuilds, without ever serving stale output: the store's parse cache,
+the render cache, and the parallel (sharded) MkDocs build."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+
+from generator.importer import ImportOptions, import_paths
+from generator.render import Renderer
+from generator.settings import load_settings
+from generator.site import build_site
+from generator.store import Store
+
+from .conftest import API_DIR, configure, make_project
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    project = make_project(tmp_path / "project")
+    import_paths(Store(project / "data"), [API_DIR], ImportOptions())
+    return project
+
+
+def cached_store(project: Path) -> Store:
+    settings = load_settings(project)
+    return Store(settings.path("data_dir"), cache=settings.cache_dir / "store.pickle")
+
+
+def render(project: Path):
+    settings = load_settings(project)
+    store = cached_store(project)
+    papers = store.load_all()
+    return Renderer(settings, cache=settings.cache_dir).render_all(papers, store.hashes)
+
+
+def test_store_cache_returns_the_same_papers_and_sees_edits(project):
+    first = cached_store(project).load_all()
+    assert (project / ".papers-cache" / "store.pickle").exists()
+    assert cached_store(project).load_all() == first
+    path = Store(project / "data").path_for("2510.12586")
+    path.write_text(path.read_text().replace("upvotes: 67", "upvotes: 68"))
+    again = {p.id: p for p in cached_store(project).load_all()}
+    assert again["2510.12586"].upvotes == 68
+
+
+def test_a_damaged_store_cache_is_ignored(project):
+    first = cached_store(project).load_all()
+    (project / ".papers-cache" / "store.pickle").write_bytes(b"not a pickle")
+    assert cached_store(project).load_all() == first
+
+
+def test_second_render_writes_nothing_and_skips_the_work(project):
+    first = render(project)
+    assert first.written > 100
+    second = render(project)
+    assert (second.written, second.removed) == (0, 0)
+    assert second.unchanged == first.written
+
+
+def test_one_changed_paper_rerenders_only_what_shows_it(project):
+    render(project)
+    docs = load_settings(project).path("docs_dir")
+    before = {p: p.read_bytes() for p in docs.rglob("*") if p.is_file()}
+    path = Store(project / "data").path_for("2510.12586")
+    path.write_text(path.read_text().replace("upvotes: 67", "upvotes: 1000"))
+    result = render(project)
+    changed = {p for p in docs.rglob("*") if p.is_file() and before.get(p) != p.read_bytes()}
+    names = {str(p.relative_to(docs)) for p in changed}
+    assert "papers/2510.12586.md" in names and "date/2025-10-15.md" in names
+    assert "1000" in (docs / "papers/2510.12586.md").read_text()
+    assert result.written == len(changed) < 40
+    assert not any(n.startswith("date/") and n != "date/2025-10-15.md" for n in names)
+
+
+def test_a_template_change_rerenders_everything(project, monkeypatch):
+    first = render(project)
+    import generator.render as render_module
+
+    monkeypatch.setattr(render_module, "_salt", lambda settings: "another generator version")
+    again = render(project)
+    assert again.unchanged + again.written == first.written + first.unchanged
+    assert again.written == 0  # same bytes: rendered again, compared, not rewritten
+    assert again.unchanged == first.written
+
+
+def test_deleted_output_is_rendered_again(project):
+    render(project)
+    page = load_settings(project).path("docs_dir") / "papers" / "2510.12586.md"
+    page.unlink()
+    assert render(project).written == 1 and page.exists()
+
+
+def digest_tree(folder: Path) -> dict[str, str]:
+    out = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and not path.name.startswith("sitemap.xml"):
+            out[str(path.relative_to(folder))] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return out
+
+
+@pytest.mark.slow
+def test_parallel_build_equals_a_single_build(project, tmp_path):
+    render(project)
+    one = build_site(load_settings(configure(project, build_jobs=1)), tmp_path / "one")
+    two = build_site(load_settings(configure(project, build_jobs=3)), tmp_path / "two")
+    assert digest_tree(one) == digest_tree(two)
+    locs = [
+        set(re.findall(r"<loc>(.*?)</loc>", (s / "sitemap.xml").read_text())) for s in (one, two)
+    ]
+    assert locs[0] == locs[1] and len(locs[0]) > 100
+
+
+def test_parallel_render_equals_a_serial_render(tmp_path, monkeypatch):
+    import generator.render as render_module
+
+    serial = make_project(tmp_path / "serial", build_jobs=1)
+    parallel = make_project(tmp_path / "parallel", build_jobs=2)
+    for project in (serial, parallel):
+        import_paths(Store(project / "data"), [API_DIR], ImportOptions())
+    monkeypatch.setattr(render_module, "PARALLEL_MIN", 1)
+    assert render(serial).written == render(parallel).written > 100
+    docs = [load_settings(p).path("docs_dir") for p in (serial, parallel)]
+    assert digest_tree(docs[0]) == digest_tree(docs[1])
