@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -44,6 +45,10 @@ def crafted(tmp: Path) -> dict[str, tuple[Path, str]]:
     good = json.loads((API_DIR / "2026-03-05.json").read_text(encoding="utf-8"))
     cases = {
         "truncated": (b'[{"paper": {"id": "2603.0', "invalid JSON"),
+        "wrong-type-list": (
+            b'[{"paper": {"id": "2603.00001", "authors": "Ann"}}]',
+            "authors: expected a list",
+        ),
         "wrong-type": (
             json.dumps([dict(good[0], numComments="many")]).encode(),
             "numComments: expected an integer",
@@ -78,10 +83,12 @@ def test_every_malformed_file_is_rejected_clearly_and_changes_nothing(tmp_path):
     before = snapshot(data)
     cases = crafted(tmp_path)
     real = sorted(MALFORMED.glob("*.json"))
-    for path, problem in [*cases.values(), *((p, "expected an object, got str") for p in real)]:
+    real_problem = "expected an object, got str|expected a JSON array of Daily Papers entries"
+    for path, problem in [*cases.values(), *((p, real_problem) for p in real)]:
         result = papers_cli(project, "import", str(path))
         assert result.returncode == 1, path
-        assert f"error: {path}" in result.stderr and problem in result.stderr, result.stderr
+        assert f"error: {path}" in result.stderr, result.stderr
+        assert re.search(problem, result.stderr), result.stderr
         assert snapshot(data) == before, path
 
 
