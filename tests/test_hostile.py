@@ -46,7 +46,7 @@ def crafted(tmp: Path) -> dict[str, tuple[Path, str]]:
     cases = {
         "truncated": (b'[{"paper": {"id": "2603.0', "invalid JSON"),
         "wrong-type-list": (
-            b'[{"paper": {"id": "2603.00001", "authors": "Ann"}}]',
+            json.dumps([dict(good[0], paper={**good[0]["paper"], "authors": "Ann"})]).encode(),
             "authors: expected a list",
         ),
         "wrong-type": (
