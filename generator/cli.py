@@ -154,6 +154,13 @@ def _days(day, since, until, window: int | None, settings: Settings) -> tuple[li
     return refresh_window(today_in_new_york(), n), None
 
 
+_site_dir_option = click.option(
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write the site here instead of mkdocs.yml's site_dir.",
+)
+
+
 def _day_options(command):
     """--date / --since / --until / --days, shared by fetch and update."""
     for option in reversed(
@@ -287,11 +294,7 @@ def render(ctx: Context) -> None:
 
 
 @main.command()
-@click.option(
-    "--site-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Write the site here instead of mkdocs.yml's site_dir.",
-)
+@_site_dir_option
 @click.option("--no-strict", is_flag=True, help="Let MkDocs warnings pass.")
 @pass_ctx
 def build(ctx: Context, site_dir: Path | None, no_strict: bool) -> None:
@@ -312,11 +315,7 @@ def build(ctx: Context, site_dir: Path | None, no_strict: bool) -> None:
 
 @main.command()
 @_day_options
-@click.option(
-    "--site-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Write the site here instead of mkdocs.yml's site_dir.",
-)
+@_site_dir_option
 @click.option("--no-enrich", is_flag=True, help="Skip asking arXiv.")
 @pass_ctx
 def update(ctx: Context, day, since, until, window, site_dir: Path | None, no_enrich: bool) -> None:
