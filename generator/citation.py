@@ -108,8 +108,9 @@ def json_ld(paper: Paper, url: str) -> dict[str, Any]:
         "author": [{"@type": "Person", "name": a.name} for a in visible_authors(paper)],
         "datePublished": (paper.published_at or paper.daily_date).isoformat(),
     }
-    if paper.abstract:
-        data["abstract"] = paper.abstract
+    if paper.ai_summary or paper.abstract:
+        # A description, not the whole abstract: the page already carries the abstract once.
+        data["description"] = _shorten(paper.ai_summary or paper.abstract, 300)
     if paper.ai_keywords:
         data["keywords"] = paper.ai_keywords
     if not paper.is_title_only:
@@ -143,6 +144,10 @@ def head_html(paper: Paper, url: str, image: str | None) -> str:
 
 def _attr(value: str) -> str:
     return str(escape_html(value))
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def thumbnail_url(paper: Paper) -> str | None:

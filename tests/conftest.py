@@ -64,3 +64,18 @@ def _generated(folder: str, names: list[str]) -> list[str]:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     return make_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium, driven by Playwright; one for the whole session (Playwright's sync
+    API allows a single running instance per thread)."""
+    from .site_tools import CHROMIUM, CHROMIUM_ARGS, require
+
+    require(CHROMIUM.exists(), f"chromium at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

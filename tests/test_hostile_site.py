@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import date
 
 import feedparser
 import pytest
@@ -16,7 +17,7 @@ from generator.model import clean_text
 from generator.store import Store
 
 from .conftest import FIXTURES, make_project
-from .site_tools import CHROMIUM, CHROMIUM_ARGS, SiteServer, require
+from .site_tools import SiteServer
 
 pytestmark = pytest.mark.slow
 HOSTILE = FIXTURES / "hostile" / "2025-06-02.json"
@@ -51,17 +52,14 @@ def visible(text: str) -> str:
     return " ".join(shown.split())
 
 
-def test_no_payload_runs_and_every_payload_is_literal(hostile_site):
-    require(CHROMIUM.exists(), f"chromium at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
+def test_no_payload_runs_and_every_payload_is_literal(hostile_site, browser):
     url, _ = hostile_site
     entries = json.loads(HOSTILE.read_text(encoding="utf-8"))
     day = "2025-06-02"
     pages = [
         "",
         f"date/{day}/",
-        f"week/{week_key(__import__('datetime').date(2025, 6, 2))}/",
+        f"week/{week_key(date(2025, 6, 2))}/",
         "month/2025-06/",
         "archive/",
         "topics/",
@@ -71,38 +69,34 @@ def test_no_payload_runs_and_every_payload_is_literal(hostile_site):
     ]
     pages += [f"papers/{e['paper']['id']}/" for e in entries]
     dialogs, errors = [], []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(base_url=url)
-        context.add_init_script(TRAP)
-        context.route(
-            "**/*", lambda r: r.continue_() if r.request.url.startswith(url) else r.abort()
-        )
-        page = context.new_page()
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        for path in pages:
-            page.goto(path)
-            page.mouse.move(200, 300)
-            page.mouse.wheel(0, 5000)
-            assert page.evaluate("window.__ran") == [], path
-            bad = page.evaluate("""() => [...document.querySelectorAll('[href],[src]')]
-                .map(e => e.getAttribute('href') || e.getAttribute('src'))
-                .filter(v => /^\\s*(javascript|data|vbscript):|^\\/\\/|evil\\.example/i.test(v))""")
-            assert bad == [], (path, bad)
-            assert page.locator("iframe").count() == 0, path
-            assert page.locator("[onerror],[onload],[onclick],[onmouseover]").count() == 0, path
-        for entry in entries:
-            page.goto(f"papers/{entry['paper']['id']}/")
-            title = clean_text(entry["title"])
-            if "$" not in title:  # titles with LaTeX render as maths
-                assert page.locator("h1").inner_text() == visible(title)
-            abstract = page.locator("article").inner_text()
-            if "$" not in entry["summary"] and len(entry["summary"]) < 200:
-                assert visible(clean_text(entry["summary"])) in " ".join(abstract.split())
-        good = page.goto(f"papers/{entries[-1]['paper']['id']}/")
-        assert good.ok
-        browser.close()
+    context = browser.new_context(base_url=url)
+    context.add_init_script(TRAP)
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(url) else r.abort())
+    page = context.new_page()
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    for path in pages:
+        page.goto(path)
+        page.mouse.move(200, 300)
+        page.mouse.wheel(0, 5000)
+        assert page.evaluate("window.__ran") == [], path
+        bad = page.evaluate("""() => [...document.querySelectorAll('[href],[src]')]
+            .map(e => e.getAttribute('href') || e.getAttribute('src'))
+            .filter(v => /^\\s*(javascript|data|vbscript):|^\\/\\/|evil\\.example/i.test(v))""")
+        assert bad == [], (path, bad)
+        assert page.locator("iframe").count() == 0, path
+        assert page.locator("[onerror],[onload],[onclick],[onmouseover]").count() == 0, path
+    for entry in entries:
+        page.goto(f"papers/{entry['paper']['id']}/")
+        title = clean_text(entry["title"])
+        if "$" not in title:  # titles with LaTeX render as maths
+            assert page.locator("h1").inner_text() == visible(title)
+        abstract = page.locator("article").inner_text()
+        if "$" not in entry["summary"] and len(entry["summary"]) < 200:
+            assert visible(clean_text(entry["summary"])) in " ".join(abstract.split())
+    good = page.goto(f"papers/{entries[-1]['paper']['id']}/")
+    assert good.ok
+    context.close()
     assert dialogs == [] and errors == []
 
 

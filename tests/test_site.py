@@ -25,7 +25,7 @@ from generator.store import Store
 
 from .conftest import API_DIR, ARXIV_FEED, SEED, make_project
 from .replay_server import ReplayServer
-from .site_tools import CHROMIUM, CHROMIUM_ARGS, VNU_JAR, SiteServer, require, require_java_and_vnu
+from .site_tools import VNU_JAR, SiteServer, require, require_java_and_vnu
 
 pytestmark = pytest.mark.slow
 
@@ -80,17 +80,6 @@ def built(served) -> tuple[Path, Path]:
 @pytest.fixture(scope="session")
 def url(served, built) -> str:
     return served.url
-
-
-@pytest.fixture(scope="session")
-def browser():
-    require(CHROMIUM.exists(), f"chromium at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ markup fails loudly instead of silently undoing a fix.
 from __future__ import annotations
 
 import os
+import re
 import zlib
 
 # Nu HTML Checker: `autocomplete` is not allowed on checkboxes (Material's two drawer toggles).
@@ -21,7 +22,21 @@ _FIXES = (
 )
 
 
+_PRE = re.compile(r"(<pre\b.*?</pre>)", re.S)
+_INDENT = re.compile(r"\n\s+")
+
+
+def _strip_indentation(html: str) -> str:
+    """Drop the templates' indentation and blank lines (~12% of a page; at 50k papers the
+    difference between fitting GitHub Pages' 1 GB or not). A line break stays a line break,
+    so no two words run together; <pre> blocks keep every character."""
+    parts = _PRE.split(html)
+    parts[::2] = [_INDENT.sub("\n", part) for part in parts[::2]]
+    return "".join(parts)
+
+
 def on_post_page(output: str, page, config) -> str:
+    output = _strip_indentation(output)
     for old, new in _FIXES:
         output = output.replace(old, new, 1)
     # Nu HTML Checker: the table of contents' title is a label for the nav's "__toc" toggle,
