@@ -66,8 +66,8 @@ class Store:
         return sorted(self.papers_dir.glob("*/*.yaml"))
 
     # -- reading ------------------------------------------------------------------------------
-    def load(self, path: Path) -> Paper:
-        text = _read_text(path)
+    def load(self, path: Path, data: bytes | None = None) -> Paper:
+        text = _read_text(path, path.read_bytes() if data is None else data)
         try:
             data = yaml.load(text, Loader=_Loader)
         except yaml.YAMLError as exc:
@@ -109,8 +109,9 @@ class Store:
         stat = path.stat()
         if entry is not None and entry[:2] == (stat.st_mtime_ns, stat.st_size):
             return entry
-        paper = self.load(path)
-        digest = hashlib.sha1(path.read_bytes()).hexdigest()
+        data = path.read_bytes()
+        paper = self.load(path, data)
+        digest = hashlib.sha1(data).hexdigest()
         return (stat.st_mtime_ns, stat.st_size, digest, paper)
 
     # -- writing ------------------------------------------------------------------------------
@@ -237,9 +238,9 @@ def _write_cache(path: Path, entries: dict[str, tuple[int, int, str, Paper]]) ->
     atomic_write(path, pickle.dumps((CACHE_VERSION, entries), protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def _read_text(path: Path) -> str:
+def _read_text(path: Path, data: bytes) -> str:
     try:
-        return path.read_bytes().decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(str(path), f"not UTF-8 text (byte {exc.start})") from None
 
