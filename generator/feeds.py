@@ -18,11 +18,6 @@ from .citation import visible_authors
 from .model import Paper
 
 KINDS = {"atom": "atom.xml", "rss": "rss.xml", "json": "feed.json"}
-TYPES = {
-    "atom": "application/atom+xml",
-    "rss": "application/rss+xml",
-    "json": "application/feed+json",
-}
 # XML 1.0 forbids most control characters; feedgen (lxml) refuses them.
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
