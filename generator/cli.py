@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from . import search
 from .archive import select_topics
 from .errors import PapersError
 from .fetch import (
@@ -270,11 +271,15 @@ def _render(ctx: Context) -> str:
     stored = store.load_all()
     papers = select_topics(stored, settings.topics)
     result = Renderer(settings, cache=settings.cache_dir).render_all(papers, store.hashes)
+    indexed = search.update_index(
+        papers, settings.path("docs_dir"), settings.cache_dir, store.hashes
+    )
     days = len({p.daily_date for p in papers})
     shown = f"{len(papers)} of {len(stored)}" if len(papers) < len(stored) else f"{len(papers)}"
     return (
         f"rendered {shown} papers over {days} days: {result.written} file(s) written, "
-        f"{result.unchanged} unchanged, {result.removed} removed"
+        f"{result.unchanged} unchanged, {result.removed} removed; "
+        f"search index: {indexed} file(s) written"
     )
 
 
@@ -362,3 +367,51 @@ def serve(ctx: Context, dev_addr: str | None) -> None:
         serve_site(ctx.settings, dev_addr)
     except PapersError as exc:
         _fail(str(exc))
+
+
+EPILOG_SEARCH = """\b
+Examples:
+  papers search "diffusion transformer"              # every word must match
+  papers search "chain of thought" --sort upvotes -n 20
+  papers search agents --since 2025-01-01 --org nvidia --has-code
+  papers search 2405.12345                           # an arXiv id
+  papers search transfomer                           # a typo finds "transformer"
+
+\b
+Searches titles, authors, arXiv ids, organisations, AI keywords and abstracts of every paper in
+data/ (the site's topic filter applies), ranked exactly as the site's search box ranks them:
+lunr's BM25 weights, title and id matches first. The last word also matches as a prefix
+unless the query ends with a space, as when typing in the search box.
+"""
+
+
+@main.command("search", epilog=EPILOG_SEARCH)
+@click.argument("query")
+@click.option("-n", "--limit", default=10, show_default=True, type=click.IntRange(1))
+@click.option("--sort", type=click.Choice(search.SORTS), default="relevance", show_default=True)
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Daily date on or after.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Daily date on or before.")
+@click.option("--category", metavar="CAT", help="arXiv category, e.g. cs.CV.")
+@click.option("--org", metavar="HANDLE", help="Hugging Face organisation handle.")
+@click.option("--has-code", is_flag=True, help="Only papers with a GitHub repository.")
+@pass_ctx
+def search_cmd(ctx: Context, query: str, limit: int, sort: str, **options) -> None:
+    """Search the archive from the terminal, with the site's ranking."""
+    settings = ctx.settings
+    try:
+        store = Store(settings.path("data_dir"), cache=settings.cache_dir / "store.pickle")
+        papers = select_topics(store.load_all(), settings.topics)
+    except PapersError as exc:
+        _fail(str(exc))
+    filters = search.Filters(
+        since=options["since"] and options["since"].date(),
+        until=options["until"] and options["until"].date(),
+        category=options["category"],
+        org=options["org"],
+        has_code=options["has_code"],
+    )
+    hits = search.search(search.build_index(papers), query, filters, sort)
+    for rank, hit in enumerate(hits[:limit], 1):
+        p = hit.paper
+        click.echo(f"{rank:>3}. {p.id:<12} {p.daily_date} ▲{p.upvotes:<4} {p.title}")
+    ctx.say(f"{len(hits)} paper(s) match {query!r}; showing {min(limit, len(hits))}")

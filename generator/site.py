@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import json
 import logging
 import multiprocessing
 import os
@@ -93,20 +92,7 @@ def _merge_shard(shard: Path, into: Path) -> None:
         dest.parent.mkdir(parents=True, exist_ok=True)
         page.replace(dest)
     _merge_sitemaps(shard / "sitemap.xml", into / "sitemap.xml")
-    search = Path("search") / "search_index.json"
-    _merge_search_indexes(shard / search, into / search)
     shutil.rmtree(shard)
-
-
-def _merge_search_indexes(extra: Path, main: Path) -> None:
-    """Material's search: each shard indexed its own pages; the site needs one index."""
-    if not (extra.exists() and main.exists()):
-        return
-    merged = json.loads(main.read_text(encoding="utf-8"))
-    known = {doc["location"] for doc in merged["docs"]}
-    docs = json.loads(extra.read_text(encoding="utf-8"))["docs"]
-    merged["docs"] += [doc for doc in docs if doc["location"] not in known]
-    main.write_text(json.dumps(merged, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def _merge_sitemaps(extra: Path, main: Path) -> None:
