@@ -99,9 +99,9 @@ def field_texts(paper: Paper) -> tuple[str, ...]:
     return (
         paper.title,
         "" if paper.is_title_only else paper.id,
-        " , ".join(a.name for a in paper.authors),
+        ", ".join(a.name for a in paper.authors),
         f"{org.name} {org.fullname or ''}" if org else "",
-        " , ".join(paper.ai_keywords),
+        ", ".join(paper.ai_keywords),
         paper.abstract,
     )
 
@@ -177,6 +177,8 @@ def parse_query(text: str) -> list[Clause]:
         if is_stop and not last:
             continue
         clauses.append(Clause(word, "" if is_stop else stem(word), last and len(word) >= 2))
+    if len(clauses) > 1 and not clauses[-1].stem:
+        clauses.pop()  # "priors for": a stop word being typed after other words is not required
     return clauses
 
 

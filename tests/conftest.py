@@ -56,9 +56,10 @@ def configure(project: Path, site_url: str | None = None, **settings: object) ->
 
 def _generated(folder: str, names: list[str]) -> list[str]:
     from generator.render import GENERATED_DIRS, GENERATED_FILES
+    from generator.search import INDEX_DIR
 
     top = Path(folder).resolve() == (ROOT / "docs").resolve()
-    return [n for n in names if top and n in GENERATED_DIRS + GENERATED_FILES]
+    return [n for n in names if top and n in (*GENERATED_DIRS, *GENERATED_FILES, INDEX_DIR)]
 
 
 @pytest.fixture

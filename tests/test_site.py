@@ -44,6 +44,7 @@ PAGE_KINDS = {
     "organisation": "org/GD-ML/",
     "stats": "stats/",
     "about": "about/",
+    "search": "search/",
     "404": "404.html",
 }
 

@@ -66,6 +66,7 @@
       if (isStop && !last) return;
       clauses.push({ word, stem: isStop ? "" : stem(word), prefix: last && [...word].length >= 2 });
     });
+    if (clauses.length > 1 && !clauses[clauses.length - 1].stem) clauses.pop();
     return clauses;
   }
   function shardKey(term) {
@@ -229,7 +230,8 @@
   const panel = form.querySelector(".papers-search__panel");
   const status = panel.querySelector("[role=status]");
   const list = panel.querySelector("ol");
-  window.papersSearch = { run, timings: [] }; // for tests and benchmarks
+  const ids = async (docs) => (await display(docs, await ready())).map((p) => p.id);
+  window.papersSearch = { run, ids, timings: [] }; // for tests and benchmarks
   let latest = 0;
   async function onHeaderInput(event) {
     const started = event ? event.timeStamp : performance.now();
