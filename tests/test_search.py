@@ -60,8 +60,8 @@ def _lunr_index(papers):
     for name, boost in search.FIELDS:
         builder.field(name, boost=boost)
     for n, paper in enumerate(search.search_order(papers)):
-        texts = search.field_texts(paper)
-        doc = {name: unicodedata.normalize("NFKC", t) for (name, _), t in zip(search.FIELDS, texts)}
+        texts = [unicodedata.normalize("NFKC", t) for t in search.field_texts(paper)]
+        doc = dict(zip([name for name, _ in search.FIELDS], texts, strict=True))
         builder.add(doc | {"ref": str(n)})
     return builder.build()
 
