@@ -351,10 +351,15 @@
   page.elements.q.addEventListener("input", () => search(readForm(), false));
   moreButton.addEventListener("click", () => showPage());
   window.addEventListener("popstate", () => { const state = stateFromUrl(); writeForm(state); search(state, false); });
+  // The form shows the URL's state at once (the organisation and category lists arrive with
+  // the facets, and take the URL's choice then): a visitor may act before they arrive.
+  const initial = stateFromUrl();
+  writeForm(initial);
+  input.value = initial.q;
+  search(initial, false);
   fillFacets().then(() => {
     const state = stateFromUrl();
-    writeForm(state);
-    input.value = state.q;
-    return search(state, false);
+    page.elements.cat.value = state.cat;
+    page.elements.org.value = state.org;
   }).catch((error) => { pageStatus.textContent = `Search is unavailable: ${error.message}`; });
 })();

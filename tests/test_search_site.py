@@ -1,0 +1,184 @@
+"""Search on the built site, as a visitor: the bundled data (data/) built into a real site,
+searched by search.js in Debian's chromium over the built index files.
+
+The relevance set (tests/fixtures/search/queries.yaml) must reach recall at 10 >= 0.9 there,
+and every query must rank exactly as ``papers search`` (generator/search.py) ranks it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from playwright.sync_api import expect
+
+from generator import search
+from generator.store import Store
+
+from .conftest import FIXTURES, make_project
+from .site_tools import ROOT, SiteServer
+
+pytestmark = pytest.mark.slow
+QUERIES = yaml.safe_load((FIXTURES / "search" / "queries.yaml").read_text())
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    project = make_project(tmp_path_factory.mktemp("search") / "project")
+    shutil.copytree(ROOT / "data", project / "data")
+    command = [sys.executable, "-m", "generator", "-C", str(project), "build"]
+    subprocess.run(command, check=True, capture_output=True)
+    server = SiteServer(project / "site")
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def page(browser, site):
+    context = browser.new_context(base_url=site.url)
+    context.route(
+        "**/*", lambda r: r.continue_() if r.request.url.startswith(site.url) else r.abort()
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    yield page
+    context.close()
+    assert errors == []
+
+
+@pytest.fixture(scope="module")
+def index():
+    return search.build_index(Store(ROOT / "data").load_all())
+
+
+def _browser_top(page, query: str, n: int = 10) -> list[str]:
+    script = "async ([q, n]) => papersSearch.ids((await papersSearch.run(q)).docs.slice(0, n))"
+    return page.evaluate(script, [query, n])
+
+
+def test_relevance_set_recall_at_10_and_same_ranking_as_the_terminal(page, index):
+    page.goto("search/")
+    assert len(QUERIES) >= 30
+    found, mismatched = 0, []
+    for case in QUERIES:
+        top = _browser_top(page, case["query"])
+        found += all(paper_id in top for paper_id in case["expect"])
+        if top != [h.paper.id for h in search.search(index, case["query"])[:10]]:
+            mismatched.append(case["query"])
+    recall = found / len(QUERIES)
+    assert recall >= 0.9, f"recall@10 = {recall:.2f}"
+    assert mismatched == []
+
+
+def test_browser_and_terminal_agree_on_many_more_queries(page, index):
+    """Title words of every 7th paper, typed part way: prefixes, ids, stop words and all."""
+    page.goto("search/")
+    queries = []
+    for paper in index.papers[::7]:
+        words = paper.title.split()
+        queries += [" ".join(words[:3]), " ".join(words[:2])[:-2], paper.id[:7]]
+    for query in queries:
+        expected = [h.paper.id for h in search.search(index, query)[:20]]
+        assert _browser_top(page, query, 20) == expected, query
+
+
+def test_type_a_query_see_the_paper_and_follow_it(page):
+    page.goto("")
+    box = page.get_by_role("searchbox", name="Search papers")
+    box.press_sequentially("DreamDo", delay=30)
+    first = page.locator(".papers-search__list a").first
+    expect(first).to_contain_text("DreamDojo: A Generalist Robot World Model")
+    expect(first.locator("mark")).to_have_text("DreamDojo:")
+    expect(page.locator(".papers-search__status")).to_have_text("1 paper")
+    box.press("ArrowDown")
+    expect(first).to_be_focused()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/papers/2602.06949/")
+    expect(page.locator("h1")).to_contain_text("DreamDojo")
+
+
+def test_a_typo_still_finds_the_paper_in_the_header(page):
+    page.goto("papers/2602.06949/")
+    page.keyboard.press("/")  # the shortcut focuses the box
+    page.keyboard.type("Ulyses chunking ")
+    expect(page.locator(".papers-search__list a").first).to_contain_text("Untied Ulysses")
+
+
+def test_filter_by_date_range(page):
+    page.goto("search/?q=reasoning")
+    expect(page.locator("#papers-search-results li").first).to_be_visible()
+    page.fill("#papers-search-from", "2026-02-20")
+    page.fill("#papers-search-to", "2026-02-24")
+    page.click("#papers-search-page button[type=submit]")
+    page.wait_for_url("**from=2026-02-20**")
+    expect(page.locator("#papers-search-status")).not_to_have_text("Searching…")
+    days = [m.split(" · ")[-2] for m in page.locator(".papers-result__meta").all_inner_texts()]
+    assert days and all("2026-02-20" <= d <= "2026-02-24" for d in days), days
+
+
+def test_sort_by_upvotes_and_load_more(page):
+    page.goto("search/?q=model")
+    page.select_option("#papers-search-sort", "upvotes")
+    page.wait_for_url("**sort=upvotes**")
+    expect(page.locator("#papers-search-results li")).to_have_count(20)
+    page.click("#papers-search-more")
+    expect(page.locator("#papers-search-results li")).to_have_count(40)
+    metas = page.locator(".papers-result__meta").all_inner_texts()
+    votes = [int(m.rsplit("▲", 1)[1]) for m in metas]
+    assert votes == sorted(votes, reverse=True) and votes[0] > votes[-1]
+
+
+def test_a_shared_search_url_restores_query_filters_and_results(page, browser, site):
+    page.goto("search/")
+    page.fill("#papers-search-q", "agent")
+    page.select_option("#papers-search-org", "ByteDance-Seed")
+    page.check("#papers-search-code")
+    page.select_option("#papers-search-sort", "newest")
+    expect(page.locator("#papers-search-status")).to_contain_text("paper")
+    results = page.locator("#papers-search-results li").all_inner_texts()
+    shared = page.url
+    assert "q=agent" in shared and "org=ByteDance-Seed" in shared and "code=1" in shared
+    other = browser.new_context().new_page()
+    other.goto(shared)
+    expect(other.locator("#papers-search-results li").first).to_be_visible()
+    assert other.locator("#papers-search-results li").all_inner_texts() == results
+    assert other.input_value("#papers-search-q") == "agent"
+    assert other.input_value("#papers-search-org") == "ByteDance-Seed"
+    assert other.is_checked("#papers-search-code")
+    assert other.input_value("#papers-search-sort") == "newest"
+    other.context.close()
+    page.go_back()  # history: the previous state comes back
+    expect(page.locator("#papers-search-sort")).to_have_value("relevance")
+
+
+def test_search_page_and_open_panel_pass_axe(page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto("search/?q=diffusion&sort=upvotes")
+    expect(page.locator("#papers-search-results li").first).to_be_visible()
+    page.get_by_role("searchbox", name="Search papers").fill("video generation")
+    expect(page.locator(".papers-search__list li").first).to_be_visible()
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_page_views_that_do_not_search_load_no_index(page):
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto("")
+    page.wait_for_load_state("networkidle")
+    assert not [u for u in requests if "search-index" in u or "lunr" in u]
+    page.get_by_role("searchbox", name="Search papers").focus()
+    page.wait_for_load_state("networkidle")
+    assert any(u.endswith("search-index/meta.json") for u in requests)
+
+
+def test_index_files_in_the_site(site):
+    folder = Path(site.root) / "search-index"
+    assert (folder / "meta.json").is_file() and (folder / "facets.json").is_file()
+    assert not (Path(site.root) / "search" / "search_index.json").exists()  # Material's is off
