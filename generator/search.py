@@ -5,7 +5,7 @@ weights as ``lunr.Index`` (``tests/test_search.py`` checks the weights against t
 package's own builder). What differs is its layout. lunr.js loads one whole index, ~2 MB per
 1,000 papers; here the inverted index is split by the first two characters of each term, so a
 browser downloads only the dictionary shards and postings of the words typed, and the papers'
-display data in chunks of 100 (README, "Search", compares this with Pagefind at 50k papers).
+display data in chunks of 10 (README, "Search", compares this with Pagefind at 50k papers).
 
 Querying (here and in ``generator/theme/assets/javascripts/search.js``, which must agree):
 every word must match (AND); a word matches its stemmed term, or, if the index lacks that
@@ -45,9 +45,9 @@ FIELDS: tuple[tuple[str, int], ...] = (
 )
 K1, B = 1.2, 0.75  # lunr's BM25 defaults
 BOOST_EXACT, BOOST_PREFIX, BOOST_FUZZY = 4, 2, 1
-PREFIX_LIMIT = 20  # terms a half-typed word expands to, most frequent first
+PREFIX_MIN, PREFIX_LIMIT = 3, 8  # a half-typed word of 3+ letters: its 8 commonest completions
 FUZZY_MIN = 4  # shortest stem tried with one edit
-CHUNK = 100  # papers per display chunk
+CHUNK = 10  # papers per display chunk (results are scattered: small chunks, few bytes)
 BLOCK_BYTES = 24_000  # postings per file, roughly; a bigger term gets a file of its own
 EPOCH = date(1970, 1, 1)
 
@@ -176,7 +176,9 @@ def parse_query(text: str) -> list[Clause]:
         is_stop = word in STOP_WORDS
         if is_stop and not last:
             continue
-        clauses.append(Clause(word, "" if is_stop else stem(word), last and len(word) >= 2))
+        clauses.append(
+            Clause(word, "" if is_stop else stem(word), last and len(word) >= PREFIX_MIN)
+        )
     if len(clauses) > 1 and not clauses[-1].stem:
         clauses.pop()  # "priors for": a stop word being typed after other words is not required
     return clauses
@@ -291,7 +293,7 @@ def index_files(index: Index) -> dict[str, bytes]:
         files[f"d/{key}.json"] = _json({t: [index.df[t], blocks[t]] for t in terms})
     by_block: dict[int, dict[str, list[int]]] = {}
     for term, block in blocks.items():
-        by_block.setdefault(block, {})[term] = _delta(index.postings[term])
+        by_block.setdefault(block, {})[term] = _by_field(index.postings[term])
     files.update({f"p/{n}.json": _json(terms) for n, terms in by_block.items()})
     for start in range(0, len(index.papers), CHUNK):
         chunk = index.papers[start : start + CHUNK]
@@ -305,7 +307,7 @@ def _blocks(index: Index) -> dict[str, int]:
     """Postings files: terms in sorted order, packed into files of about BLOCK_BYTES."""
     blocks, block, size = {}, 0, 0
     for term in sorted(index.postings):
-        cost = len(term) + 6 * len(index.postings[term])
+        cost = len(term) + 4 * len(index.postings[term])
         if size and size + cost > BLOCK_BYTES:
             block, size = block + 1, 0
         blocks[term] = block
@@ -313,10 +315,18 @@ def _blocks(index: Index) -> dict[str, int]:
     return blocks
 
 
-def _delta(plist: list[int]) -> list[int]:
-    out, last = list(plist), 0
-    for i in range(0, len(out), 2):
-        out[i], last = out[i] - last, out[i]
+def _by_field(plist: list[int]) -> list:
+    """A term's postings as stored: per field, [field, doc gaps..., weights...] (half the
+    gzipped size of interleaved pairs: gaps and weights each compress among their kind)."""
+    fields: dict[int, tuple[list[int], list[int]]] = {}
+    for i in range(0, len(plist), 2):
+        docs, weights = fields.setdefault(plist[i + 1] & 7, ([], []))
+        docs.append(plist[i])
+        weights.append(plist[i + 1] >> 3)
+    out = []
+    for f, (docs, weights) in sorted(fields.items()):
+        gaps = [docs[0], *(b - a for a, b in pairwise(docs))]
+        out.append([f, *gaps, *weights])
     return out
 
 
@@ -352,6 +362,7 @@ def _meta(index: Index, blocks: int) -> dict:
         "chunk": CHUNK,
         "fields": [name for name, _ in FIELDS],
         "boost": {"exact": BOOST_EXACT, "prefix": BOOST_PREFIX, "fuzzy": BOOST_FUZZY},
+        "prefixMin": PREFIX_MIN,
         "prefixLimit": PREFIX_LIMIT,
         "fuzzyMin": FUZZY_MIN,
         "stopWords": sorted(STOP_WORDS),

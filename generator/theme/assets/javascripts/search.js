@@ -64,7 +64,7 @@
       const last = typing && i === typed.length - 1;
       const isStop = meta.stop.has(word);
       if (isStop && !last) return;
-      clauses.push({ word, stem: isStop ? "" : stem(word), prefix: last && [...word].length >= 2 });
+      clauses.push({ word, stem: isStop ? "" : stem(word), prefix: last && [...word].length >= meta.prefixMin });
     });
     if (clauses.length > 1 && !clauses[clauses.length - 1].stem) clauses.pop();
     return clauses;
@@ -109,12 +109,16 @@
     return terms;
   }
   async function postings(term, block) {
-    const deltas = (await get(`p/${block}.json`))[term];
-    const out = new Array(deltas.length);
-    for (let i = 0, doc = 0; i < deltas.length; i += 2) {
-      doc += deltas[i];
-      out[i] = doc;
-      out[i + 1] = deltas[i + 1];
+    // Stored per field as [field, doc gaps..., weights...]; returned as [doc, weight * 8 + field, ...]
+    // like generator/search.py's Index.postings.
+    const out = [];
+    for (const list of (await get(`p/${block}.json`))[term]) {
+      const field = list[0];
+      const n = (list.length - 1) / 2;
+      for (let i = 1, doc = 0; i <= n; i++) {
+        doc += list[i];
+        out.push(doc, list[i + n] * 8 + field);
+      }
     }
     return out;
   }
@@ -241,6 +245,7 @@
     try {
       const meta = await ready();
       const result = await run(text);
+      if (ticket !== latest) return; // typed on: skip fetching what would not be shown
       const papers = await display(result.docs.slice(0, HEADER_RESULTS), meta);
       if (ticket !== latest) return; // a newer keystroke won
       list.replaceChildren(...papers.map((p) => item(p, result, meta)));
