@@ -4,7 +4,8 @@
     python benchmarks/build_scale.py /tmp/arch-5000 /tmp/arch-20000 /tmp/arch-50000
 
 For each project (run in a fresh process, caches removed first): loading data/ (cold, then
-from the cache), rendering (cold, then a second render with no change), the MkDocs build, and
+from the cache), rendering (cold, then a second render with no change), the search index
+(generator/search.py, written to docs/search-index/), the MkDocs build, and
 the total; per 1,000 papers; peak RSS of the process and of the build workers; output size;
 and the floor: python-markdown (the site's extensions) plus a trivial Jinja template over the
 same generated pages, in one process.
@@ -34,13 +35,19 @@ def timed(fn):
 def one(project: Path) -> dict:
     os.environ["NO_MKDOCS_2_WARNING"] = "1"
     from generator.render import Renderer
+    from generator.search import update_index
     from generator.settings import load_settings
     from generator.site import build_site
     from generator.store import Store
 
     settings = load_settings(project)
     docs = settings.path("docs_dir")
-    for stale in (settings.cache_dir, settings.path("site_dir"), docs / "papers"):
+    for stale in (
+        settings.cache_dir,
+        settings.path("site_dir"),
+        docs / "papers",
+        docs / "search-index",
+    ):
         shutil.rmtree(stale, ignore_errors=True)
     store = Store(settings.path("data_dir"), cache=settings.cache_dir / "store.pickle")
     t_load, papers = timed(store.load_all)
@@ -48,6 +55,7 @@ def one(project: Path) -> dict:
     renderer = lambda: Renderer(settings, cache=settings.cache_dir)  # noqa: E731
     t_render, _ = timed(lambda: renderer().render_all(papers, store.hashes))
     t_rerender, again = timed(lambda: renderer().render_all(papers, store.hashes))
+    t_index, _ = timed(lambda: update_index(papers, docs, settings.cache_dir, store.hashes))
     t_mkdocs, site = timed(lambda: build_site(settings))
     t_floor = floor(settings.path("docs_dir"), project / "floor-site")
     size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
@@ -58,8 +66,9 @@ def one(project: Path) -> dict:
         "render": t_render,
         "rerender": t_rerender,
         "rerender_writes": again.written,
+        "index": t_index,
         "mkdocs": t_mkdocs,
-        "total": t_load + t_render + t_mkdocs,
+        "total": t_load + t_render + t_index + t_mkdocs,
         "floor": t_floor,
         "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "rss_workers_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
@@ -94,6 +103,7 @@ def report(rows: list[dict]) -> None:
         "cached",
         "render",
         "re-render",
+        "search index",
         "mkdocs",
         "total",
         "ms/paper",
@@ -113,6 +123,7 @@ def report(rows: list[dict]) -> None:
                     f"{r['load_cached']:.1f}",
                     f"{r['render']:.1f}",
                     f"{r['rerender']:.1f} ({r['rerender_writes']} writes)",
+                    f"{r['index']:.1f}",
                     f"{r['mkdocs']:.1f}",
                     f"{r['total']:.1f}",
                     f"{1000 * r['total'] / r['papers']:.2f}",
