@@ -21,6 +21,7 @@ import json
 import math
 import re
 import unicodedata
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -114,7 +115,7 @@ def search_order(papers: Iterable[Paper]) -> list[Paper]:
 @dataclass
 class Index:
     papers: list[Paper]
-    postings: dict[str, list[int]]  # term -> [doc, weight * 8 + field, doc, ...] by doc
+    postings: dict[str, array]  # term -> [doc, weight * 8 + field, doc, ...] by doc
     df: dict[str, int] = field(default_factory=dict)  # term -> papers containing it
     shards: dict[str, list[str]] = field(default_factory=dict)  # shard key -> sorted terms
 
@@ -136,15 +137,18 @@ def build_index(papers: Iterable[Paper]) -> Index:
     return Index(ordered, _weights(counts))
 
 
-def _weights(counts: list[list[Counter]]) -> dict[str, list[int]]:
+def _weights(counts: list[list[Counter]]) -> dict[str, array]:
     """lunr's BM25 weight of every (paper, field, term), rounded to hundredths."""
     docs = len(counts) or 1
     lengths = [sum(sum(c[f].values()) for c in counts) / docs or 1 for f in range(len(FIELDS))]
     # lunr counts a term once per field it occurs in, not once per paper.
     field_df = Counter(term for fields in counts for c in fields for term in c)
     idf = {t: math.log(1 + abs((docs - n + 0.5) / (n + 0.5))) for t, n in field_df.items()}
-    postings: defaultdict[str, list[int]] = defaultdict(list)
+    # Arrays, not lists of ints: 7.5M postings at 50k papers are 60 MB instead of 400 MB; and
+    # each paper's counts are dropped once weighed, to keep the build's peak memory down.
+    postings: defaultdict[str, array] = defaultdict(lambda: array("i"))
     for doc, fields in enumerate(counts):
+        counts[doc] = []
         for f, terms in enumerate(fields):
             norm = K1 * (1 - B + B * sum(terms.values()) / lengths[f])
             scale = (K1 + 1) * FIELDS[f][1] * 100
@@ -330,10 +334,15 @@ def _by_field(plist: list[int]) -> list:
     return out
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def _display(paper: Paper) -> list:
+    """What a result shows. Control characters become U+FFFD, as on the paper's own page."""
     names = [a.name for a in paper.authors]
     authors = ", ".join(names[:3]) + (f" +{len(names) - 3}" if len(names) > 3 else "")
-    return [paper.id, paper.title, authors, paper.daily_date.isoformat(), paper.upvotes]
+    title, authors = (_CONTROL.sub("\ufffd", text) for text in (paper.title, authors))
+    return [paper.id, title, authors, paper.daily_date.isoformat(), paper.upvotes]
 
 
 def _facets(papers: list[Paper]) -> dict:

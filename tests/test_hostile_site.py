@@ -10,6 +10,7 @@ from datetime import date
 
 import feedparser
 import pytest
+from playwright.sync_api import expect
 
 from generator.archive import week_key
 from generator.importer import ImportOptions, import_paths
@@ -121,3 +122,32 @@ def test_feeds_of_hostile_text_parse(hostile_site):
     for path in (site / "feeds").rglob("*.xml"):
         feed = feedparser.parse(path.read_bytes())
         assert not feed.bozo, (path, feed.get("bozo_exception"))
+
+
+def test_search_results_show_hostile_text_literally(hostile_site, browser):
+    """search.js builds results with textContent only: payloads in titles, authors and the
+    highlighted words stay text, in the header's panel and on the search page."""
+    url, _ = hostile_site
+    entries = json.loads(HOSTILE.read_text(encoding="utf-8"))
+    context = browser.new_context(base_url=url)
+    context.add_init_script(TRAP)
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(url) else r.abort())
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto("")
+    shown = 0
+    for entry in entries:
+        if "$" in entry["title"]:
+            continue  # maths: the page shows MathML, the search result the TeX source
+        page.fill("#papers-q", entry["paper"]["id"])
+        first = page.locator(".papers-search__list a").first
+        expect(first).to_have_text(visible(clean_text(entry["title"])))
+        shown += 1
+    assert shown > 10
+    page.goto("search/?q=script")
+    page.locator("#papers-search-results li").first.wait_for()
+    assert page.evaluate("window.__ran") == []
+    assert page.locator("#papers-search-results [onerror], #papers-search-results img").count() == 0
+    context.close()
+    assert errors == []

@@ -116,7 +116,7 @@ def test_filter_by_date_range(page):
     page.fill("#papers-search-to", "2026-02-24")
     page.click("#papers-search-page button[type=submit]")
     page.wait_for_url("**from=2026-02-20**")
-    expect(page.locator("#papers-search-status")).not_to_have_text("Searching…")
+    expect(page.locator("#papers-search-results[aria-busy=false] li").first).to_be_visible()
     days = [m.split(" · ")[-2] for m in page.locator(".papers-result__meta").all_inner_texts()]
     assert days and all("2026-02-20" <= d <= "2026-02-24" for d in days), days
 
@@ -125,9 +125,10 @@ def test_sort_by_upvotes_and_load_more(page):
     page.goto("search/?q=model")
     page.select_option("#papers-search-sort", "upvotes")
     page.wait_for_url("**sort=upvotes**")
-    expect(page.locator("#papers-search-results li")).to_have_count(20)
+    idle = page.locator("#papers-search-results[aria-busy=false]")
+    expect(idle.locator("li")).to_have_count(20)
     page.click("#papers-search-more")
-    expect(page.locator("#papers-search-results li")).to_have_count(40)
+    expect(idle.locator("li")).to_have_count(40)
     metas = page.locator(".papers-result__meta").all_inner_texts()
     votes = [int(m.rsplit("▲", 1)[1]) for m in metas]
     assert votes == sorted(votes, reverse=True) and votes[0] > votes[-1]
@@ -139,13 +140,13 @@ def test_a_shared_search_url_restores_query_filters_and_results(page, browser, s
     page.select_option("#papers-search-org", "ByteDance-Seed")
     page.check("#papers-search-code")
     page.select_option("#papers-search-sort", "newest")
-    expect(page.locator("#papers-search-status")).to_contain_text("paper")
+    expect(page.locator("#papers-search-results[aria-busy=false] li").first).to_be_visible()
     results = page.locator("#papers-search-results li").all_inner_texts()
     shared = page.url
     assert "q=agent" in shared and "org=ByteDance-Seed" in shared and "code=1" in shared
     other = browser.new_context().new_page()
     other.goto(shared)
-    expect(other.locator("#papers-search-results li").first).to_be_visible()
+    expect(other.locator("#papers-search-results[aria-busy=false] li").first).to_be_visible()
     assert other.locator("#papers-search-results li").all_inner_texts() == results
     assert other.input_value("#papers-search-q") == "agent"
     assert other.input_value("#papers-search-org") == "ByteDance-Seed"
@@ -173,9 +174,8 @@ def test_page_views_that_do_not_search_load_no_index(page):
     page.goto("")
     page.wait_for_load_state("networkidle")
     assert not [u for u in requests if "search-index" in u or "lunr" in u]
-    page.get_by_role("searchbox", name="Search papers").focus()
-    page.wait_for_load_state("networkidle")
-    assert any(u.endswith("search-index/meta.json") for u in requests)
+    with page.expect_request("**/search-index/meta.json"):  # fetched on focus, before typing
+        page.get_by_role("searchbox", name="Search papers").focus()
 
 
 def test_index_files_in_the_site(site):

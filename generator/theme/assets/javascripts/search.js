@@ -318,13 +318,16 @@
     fill(page.elements.cat, f.categories.map((c) => [c, c]));
     fill(page.elements.org, f.orgs.map(([name, full]) => [name, full === name ? name : `${full} (${name})`]));
   }
-  async function showPage() {
+  async function showPage(ticket) {
+    out.setAttribute("aria-busy", "true");
     const meta = await ready();
     const slice = current.docs.slice(shown, shown + PAGE_RESULTS);
     const papers = await display(slice, meta);
+    if (ticket !== pageTicket) return; // a newer search owns the list now
     out.append(...papers.map((p) => item(p, current, meta)));
     shown += slice.length;
     moreButton.hidden = shown >= current.docs.length;
+    out.setAttribute("aria-busy", "false");
   }
   let pageTicket = 0;
   async function search(state, push) {
@@ -337,6 +340,7 @@
     }
     const filters = { from: state.from, to: state.to, cat: state.cat, org: state.org, code: state.code === "1" };
     pageStatus.textContent = "Searching…";
+    out.setAttribute("aria-busy", "true"); // until this search's results are drawn
     try {
       const result = await run(state.q, filters, state.sort || "relevance");
       if (ticket !== pageTicket) return;
@@ -345,7 +349,7 @@
       out.replaceChildren();
       const nothing = !state.q.trim() && !isFiltered(filters);
       pageStatus.textContent = nothing ? "Type words, or pick a filter." : result.docs.length ? plural(result.docs.length, "paper", "papers") : "No papers match.";
-      await showPage();
+      await showPage(ticket);
       page.dispatchEvent(new CustomEvent("papers:results"));
     } catch (error) {
       pageStatus.textContent = `Search is unavailable: ${error.message}`;
@@ -354,7 +358,10 @@
   page.addEventListener("submit", (event) => { event.preventDefault(); search(readForm(), true); });
   page.addEventListener("change", () => search(readForm(), true));
   page.elements.q.addEventListener("input", () => search(readForm(), false));
-  moreButton.addEventListener("click", () => showPage());
+  moreButton.addEventListener("click", async () => {
+    moreButton.disabled = true; // one page at a time
+    try { await showPage(pageTicket); } finally { moreButton.disabled = false; }
+  });
   window.addEventListener("popstate", () => { const state = stateFromUrl(); writeForm(state); search(state, false); });
   // The form shows the URL's state at once (the organisation and category lists arrive with
   // the facets, and take the URL's choice then): a visitor may act before they arrive.
