@@ -303,7 +303,12 @@ def index_files(index: Index) -> dict[str, bytes]:
         chunk = index.papers[start : start + CHUNK]
         files[f"docs/{start // CHUNK}.json"] = _json([_display(p) for p in chunk])
     files["facets.json"] = _json(_facets(index.papers))
-    files["meta.json"] = _json(_meta(index, len(by_block)))
+    # The browser asks for every other file with ?v=<version>: after a rebuild, no cached shard
+    # of the previous index is mixed with the new dictionary.
+    digest = hashlib.sha1()
+    for rel in sorted(files):
+        digest.update(rel.encode() + b"\0" + files[rel])
+    files["meta.json"] = _json(_meta(index, len(by_block)) | {"version": digest.hexdigest()[:12]})
     return files
 
 

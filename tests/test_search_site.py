@@ -7,6 +7,7 @@ and every query must rank exactly as ``papers search`` (generator/search.py) ran
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -182,3 +183,15 @@ def test_index_files_in_the_site(site):
     folder = Path(site.root) / "search-index"
     assert (folder / "meta.json").is_file() and (folder / "facets.json").is_file()
     assert not (Path(site.root) / "search" / "search_index.json").exists()  # Material's is off
+
+
+def test_index_files_are_asked_for_by_version(page, site):
+    """After a rebuild a browser must not mix cached shards of the old index with the new
+    dictionary: every file but meta.json carries meta.json's version."""
+    version = json.loads((Path(site.root) / "search-index" / "meta.json").read_text())["version"]
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url) if "search-index/" in r.url else None)
+    page.goto("search/?q=video&org=ByteDance-Seed")
+    expect(page.locator("#papers-search-results[aria-busy=false] li").first).to_be_visible()
+    shards = [u for u in requests if not u.endswith("meta.json")]
+    assert len(shards) > 3 and all(u.endswith(f"?v={version}") for u in shards), requests

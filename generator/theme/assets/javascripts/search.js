@@ -13,9 +13,13 @@
 
   // --- fetching, each file once -------------------------------------------------------------
   const files = new Map();
+  let version = null; // meta.json's: the other files are asked for as ?v=<version>
   function get(path) {
     if (!files.has(path)) {
-      const request = fetch(new URL(path, indexUrl)).then((response) => {
+      const url = new URL(path, indexUrl);
+      if (path !== "meta.json") url.searchParams.set("v", version);
+      const options = path === "meta.json" ? { cache: "no-cache" } : {};
+      const request = fetch(url, options).then((response) => {
         if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
         return response.json();
       });
@@ -39,9 +43,11 @@
   let metaReady = null;
   function ready() {
     metaReady ??= Promise.all([get("meta.json"), loadLunr()]).then(([meta]) => {
+      version = meta.version;
       meta.stop = new Set(meta.stopWords);
       return meta;
     });
+    metaReady.catch(() => { metaReady = null; }); // offline for a moment: try again next time
     return metaReady;
   }
 
@@ -112,7 +118,7 @@
     // Stored per field as [field, doc gaps..., weights...]; returned as [doc, weight * 8 + field, ...]
     // like generator/search.py's Index.postings.
     const out = [];
-    for (const list of (await get(`p/${block}.json`))[term]) {
+    for (const list of (await get(`p/${block}.json`))[term] || []) {
       const field = list[0];
       const n = (list.length - 1) / 2;
       for (let i = 1, doc = 0; i <= n; i++) {
@@ -146,11 +152,12 @@
   // --- facets: dates, upvotes, code, organisations, categories of every paper ------------------
   let facetsReady = null;
   function facets() {
-    facetsReady ??= get("facets.json").then((f) => {
+    facetsReady ??= ready().then(() => get("facets.json")).then((f) => {
       let day = 0;
       f.day = f.day.map((d) => (day += d));
       return f;
     });
+    facetsReady.catch(() => { facetsReady = null; });
     return facetsReady;
   }
   const DAY = 86400000;
