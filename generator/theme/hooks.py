@@ -11,14 +11,9 @@ import re
 import zlib
 
 # Nu HTML Checker: `autocomplete` is not allowed on checkboxes (Material's two drawer toggles).
-# axe: the search dialog needs an accessible name (aria-dialog-name).
 _FIXES = (
     ('type="checkbox" id="__drawer" autocomplete="off"', 'type="checkbox" id="__drawer"'),
     ('type="checkbox" id="__search" autocomplete="off"', 'type="checkbox" id="__search"'),
-    (
-        'data-md-component="search" role="dialog"',
-        'data-md-component="search" role="dialog" aria-label="Search"',
-    ),
 )
 
 
