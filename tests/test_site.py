@@ -201,8 +201,9 @@ def test_mobile_layout_does_not_overflow(browser, url):
     )
     context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(url) else r.abort())
     page = context.new_page()
-    for path in ("", "date/2025-10-15/", "papers/2501.14249/", "stats/"):
+    for path in ("", "date/2025-10-15/", "papers/2501.14249/", "stats/", "search/?q=model"):
         page.goto(path)
+        page.wait_for_load_state("networkidle")  # the search page fills its lists late
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, path
     context.close()
