@@ -387,7 +387,9 @@ unless the query ends with a space, as when typing in the search box.
 
 @main.command("search", epilog=EPILOG_SEARCH)
 @click.argument("query")
-@click.option("-n", "--limit", default=10, show_default=True, type=click.IntRange(1))
+@click.option(
+    "-n", "--limit", default=10, show_default=True, type=click.IntRange(1), help="Results listed."
+)
 @click.option("--sort", type=click.Choice(search.SORTS), default="relevance", show_default=True)
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Daily date on or after.")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Daily date on or before.")
@@ -413,5 +415,7 @@ def search_cmd(ctx: Context, query: str, limit: int, sort: str, **options) -> No
     hits = search.search(search.build_index(papers), query, filters, sort)
     for rank, hit in enumerate(hits[:limit], 1):
         p = hit.paper
-        click.echo(f"{rank:>3}. {p.id:<12} {p.daily_date} ▲{p.upvotes:<4} {p.title}")
-    ctx.say(f"{len(hits)} paper(s) match {query!r}; showing {min(limit, len(hits))}")
+        title = search.printable(p.title)
+        click.echo(f"{rank:>3}. {p.id:<12} {p.daily_date} ▲{p.upvotes:<4} {title}")
+    shown = search.printable(query)
+    ctx.say(f"{len(hits)} paper(s) match {shown!r}; showing {min(limit, len(hits))}")

@@ -342,11 +342,17 @@ def _by_field(plist: list[int]) -> list:
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
+def printable(text: str) -> str:
+    """Control characters as U+FFFD, as a paper's own page shows them (and so that a title
+    cannot send escape sequences to a terminal)."""
+    return _CONTROL.sub("\ufffd", text)
+
+
 def _display(paper: Paper) -> list:
-    """What a result shows. Control characters become U+FFFD, as on the paper's own page."""
+    """What a result shows."""
     names = [a.name for a in paper.authors]
     authors = ", ".join(names[:3]) + (f" +{len(names) - 3}" if len(names) > 3 else "")
-    title, authors = (_CONTROL.sub("\ufffd", text) for text in (paper.title, authors))
+    title, authors = printable(paper.title), printable(authors)
     return [paper.id, title, authors, paper.daily_date.isoformat(), paper.upvotes]
 
 

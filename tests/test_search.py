@@ -7,6 +7,7 @@ tested in test_search_site.py.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -221,3 +222,13 @@ def test_the_index_is_rebuilt_only_when_papers_change(tmp_path, papers):
     assert search.update_index(fewer, docs, cache, {p.id: "h1" for p in fewer}) > 0
     assert not stale.exists()
     assert json.loads((folder / "meta.json").read_text())["papers"] == len(fewer)
+
+
+def test_papers_search_prints_no_control_characters(tmp_path):
+    project = make_project(tmp_path / "project")
+    hostile = ROOT / "tests" / "fixtures" / "hostile" / "2025-06-02.json"
+    assert _papers(project, "import", str(hostile)).returncode == 0
+    result = _papers(project, "search", "ctrl chars")
+    assert result.returncode == 0, result.stderr
+    assert "T16 ctrl" in result.stdout and "\ufffd" in result.stdout
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", result.stdout)
