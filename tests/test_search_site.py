@@ -195,3 +195,9 @@ def test_index_files_are_asked_for_by_version(page, site):
     expect(page.locator("#papers-search-results[aria-busy=false] li").first).to_be_visible()
     shards = [u for u in requests if not u.endswith("meta.json")]
     assert len(shards) > 3 and all(u.endswith(f"?v={version}") for u in shards), requests
+
+
+def test_an_unknown_organisation_in_a_link_matches_nothing(page):
+    page.goto("search/?q=model&org=no-such-org")
+    expect(page.locator("#papers-search-results[aria-busy=false]")).to_be_attached()
+    expect(page.locator("#papers-search-status")).to_have_text("No papers match.")

@@ -165,7 +165,8 @@
   function accepts(f, filters) {
     const from = filters.from ? dayNumber(filters.from) : null;
     const to = filters.to ? dayNumber(filters.to) : null;
-    const org = filters.org ? f.orgs.findIndex(([name]) => name === filters.org) : null;
+    let org = filters.org ? f.orgs.findIndex(([name]) => name === filters.org) : null;
+    if (org === -1) org = -2; // unknown (a stale shared link): matches nothing, not "no organisation"
     const cat = filters.cat ? f.categories.indexOf(filters.cat) : null;
     return (doc) =>
       (from === null || f.day[doc] >= from) && (to === null || f.day[doc] <= to) &&
