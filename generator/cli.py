@@ -16,6 +16,7 @@ import click
 from . import search
 from .archive import select_topics
 from .errors import PapersError
+from .escape import printable
 from .fetch import (
     Journal,
     date_range,
@@ -415,7 +416,7 @@ def search_cmd(ctx: Context, query: str, limit: int, sort: str, **options) -> No
     hits = search.search(search.build_index(papers), query, filters, sort)
     for rank, hit in enumerate(hits[:limit], 1):
         p = hit.paper
-        title = search.printable(p.title)
+        title = printable(p.title)
         click.echo(f"{rank:>3}. {p.id:<12} {p.daily_date} ▲{p.upvotes:<4} {title}")
-    shown = search.printable(query)
+    shown = printable(query)
     ctx.say(f"{len(hits)} paper(s) match {shown!r}; showing {min(limit, len(hits))}")

@@ -42,6 +42,11 @@ def _clean(value: object, keep_lines: bool = False) -> str:
     return _CONTROL.sub("\ufffd", text)
 
 
+def printable(value: object) -> str:
+    """Plain text without control characters (search results, terminal output)."""
+    return _clean(value)
+
+
 def md(value: object) -> Markup:
     """Literal text for any place in a Markdown page (inline, line start, HTML attribute)."""
     text = _clean(value).translate(_MD_TABLE)

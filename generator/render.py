@@ -29,7 +29,7 @@ from .archive import SLUG_RE, Archive, Topic, week_key
 from .feeds import KINDS, Feed, render_feed
 from .model import Paper
 from .settings import Settings
-from .store import atomic_write
+from .store import atomic_write, write_if_changed
 
 TEMPLATES = Path(__file__).parent / "templates"
 # Folders (under docs/) that hold only generated files: stale files in them are removed.
@@ -357,13 +357,7 @@ def _make_forked_slice(bounds: tuple[int, int]) -> int:
 
 
 def _make_slice(jobs: list[Job], docs: Path) -> int:
-    written = 0
-    for job in jobs:
-        path, data = docs / job.rel, job.make()
-        if not (path.exists() and path.read_bytes() == data):
-            atomic_write(path, data)
-            written += 1
-    return written
+    return sum(write_if_changed(docs / job.rel, job.make()) for job in jobs)
 
 
 def _and(hashes: tuple | None, rest: tuple) -> tuple | None:

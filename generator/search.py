@@ -32,7 +32,9 @@ from pathlib import Path
 from lunr.stemmer import PorterStemmer
 from lunr.stop_word_filter import WORDS as STOP_WORDS
 
+from .escape import printable
 from .model import Paper
+from .store import write_if_changed
 
 FORMAT = 1
 # (field, lunr boost). Index order is the field number stored in each posting.
@@ -308,7 +310,9 @@ def index_files(index: Index) -> dict[str, bytes]:
     digest = hashlib.sha1()
     for rel in sorted(files):
         digest.update(rel.encode() + b"\0" + files[rel])
-    files["meta.json"] = _json(_meta(index, len(by_block)) | {"version": digest.hexdigest()[:12]})
+    files["meta.json"] = _json(
+        _meta() | {"papers": len(index.papers), "version": digest.hexdigest()[:12]}
+    )
     return files
 
 
@@ -339,17 +343,8 @@ def _by_field(plist: list[int]) -> list:
     return out
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def printable(text: str) -> str:
-    """Control characters as U+FFFD, as a paper's own page shows them (and so that a title
-    cannot send escape sequences to a terminal)."""
-    return _CONTROL.sub("\ufffd", text)
-
-
 def _display(paper: Paper) -> list:
-    """What a result shows."""
+    """What a result shows; control characters as U+FFFD, as on the paper's own page."""
     names = [a.name for a in paper.authors]
     authors = ", ".join(names[:3]) + (f" +{len(names) - 3}" if len(names) > 3 else "")
     title, authors = printable(paper.title), printable(authors)
@@ -373,21 +368,16 @@ def _facets(papers: list[Paper]) -> dict:
     }
 
 
-def _meta(index: Index, blocks: int) -> dict:
+def _meta() -> dict:
+    """The rules search.js needs to query as parse_query/expand/score do."""
     return {
         "format": FORMAT,
-        "papers": len(index.papers),
-        "terms": len(index.postings),
-        "blocks": blocks,
         "chunk": CHUNK,
-        "fields": [name for name, _ in FIELDS],
         "boost": {"exact": BOOST_EXACT, "prefix": BOOST_PREFIX, "fuzzy": BOOST_FUZZY},
         "prefixMin": PREFIX_MIN,
         "prefixLimit": PREFIX_LIMIT,
         "fuzzyMin": FUZZY_MIN,
         "stopWords": sorted(STOP_WORDS),
-        "first": index.papers[-1].daily_date.isoformat() if index.papers else None,
-        "last": index.papers[0].daily_date.isoformat() if index.papers else None,
     }
 
 
@@ -407,7 +397,10 @@ def update_index(papers: list[Paper], docs: Path, cache: Path, hashes: dict[str,
     if key and stamp.exists() and stamp.read_text() == key and (folder / "meta.json").exists():
         return 0
     files = index_files(build_index(papers))
-    written = sum(_write_if_changed(folder / rel, data) for rel, data in files.items())
+    # Not fsynced like data/: the index is rebuilt from data/ if a crash loses it.
+    written = sum(
+        write_if_changed(folder / rel, data, durable=False) for rel, data in files.items()
+    )
     for old in list(folder.rglob("*.json")):
         if old.relative_to(folder).as_posix() not in files:
             old.unlink()
@@ -424,15 +417,3 @@ def _index_key(papers: list[Paper], hashes: dict[str, str]) -> str | None:
     for paper_id in sorted(p.id for p in papers):
         digest.update(f"{paper_id}={hashes[paper_id]};".encode())
     return digest.hexdigest()
-
-
-def _write_if_changed(path: Path, data: bytes) -> bool:
-    """Generated files are rewritten often and rebuilt from data/ if lost: no fsync, but a
-    rename, so a reader (or a live preview) never sees half a file."""
-    if path.exists() and path.read_bytes() == data:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
-    return True

@@ -284,15 +284,25 @@ def dump_yaml(data: Any) -> bytes:
     return text.encode("utf-8")
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so that a reader (or a crash) never sees half a file."""
+def write_if_changed(path: Path, data: bytes, durable: bool = True) -> bool:
+    """``atomic_write`` unless ``path`` already holds ``data``; True if it wrote."""
+    if path.exists() and path.read_bytes() == data:
+        return False
+    atomic_write(path, data, durable)
+    return True
+
+
+def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
+    """Replace ``path`` with ``data`` so that a reader (or a crash) never sees half a file;
+    ``durable`` also waits for the disk (generated files that are rebuilt anyway skip it)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

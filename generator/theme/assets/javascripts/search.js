@@ -42,12 +42,14 @@
   }
   let metaReady = null;
   function ready() {
-    metaReady ??= Promise.all([get("meta.json"), loadLunr()]).then(([meta]) => {
-      version = meta.version;
-      meta.stop = new Set(meta.stopWords);
-      return meta;
-    });
-    metaReady.catch(() => { metaReady = null; }); // offline for a moment: try again next time
+    if (!metaReady) {
+      metaReady = Promise.all([get("meta.json"), loadLunr()]).then(([meta]) => {
+        version = meta.version;
+        meta.stop = new Set(meta.stopWords);
+        return meta;
+      });
+      metaReady.catch(() => { metaReady = null; }); // offline for a moment: try again next time
+    }
     return metaReady;
   }
 
@@ -152,12 +154,14 @@
   // --- facets: dates, upvotes, code, organisations, categories of every paper ------------------
   let facetsReady = null;
   function facets() {
-    facetsReady ??= ready().then(() => get("facets.json")).then((f) => {
-      let day = 0;
-      f.day = f.day.map((d) => (day += d));
-      return f;
-    });
-    facetsReady.catch(() => { facetsReady = null; });
+    if (!facetsReady) {
+      facetsReady = ready().then(() => get("facets.json")).then((f) => {
+        let day = 0;
+        f.day = f.day.map((d) => (day += d));
+        return f;
+      });
+      facetsReady.catch(() => { facetsReady = null; });
+    }
     return facetsReady;
   }
   const DAY = 86400000;
