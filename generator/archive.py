@@ -11,6 +11,7 @@ from datetime import date
 from functools import cached_property
 
 from .model import Paper
+from .settings import Topics
 
 # Topic slugs become URL paths: only these characters, so nothing needs escaping there.
 SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
@@ -140,10 +141,10 @@ class Archive:
         return out[:count]
 
 
-def select_topics(papers: list[Paper], topics: dict) -> list[Paper]:
+def select_topics(papers: list[Paper], topics: Topics) -> list[Paper]:
     """The papers a topic-restricted site shows (``extra.papers.topics``); all without one."""
-    categories = set(topics.get("categories") or [])
-    keywords = [k.casefold() for k in topics.get("keywords") or []]
+    categories = set(topics.categories)
+    keywords = [k.casefold() for k in topics.keywords]
     if not categories and not keywords:
         return papers
     return [p for p in papers if _matches(p, categories, keywords)]

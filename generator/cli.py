@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import sys
 import time
+from functools import cached_property
 from pathlib import Path
 
 import click
@@ -53,17 +54,26 @@ run exits 1 naming the bad files. Importing the same files again changes no file
 """
 
 
-def _fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(1)
+class PapersGroup(click.Group):
+    """The one error path: every expected error (``PapersError``: bad input, a failed request,
+    a failed build) becomes one ``error:`` line on stderr and exit status 1, never a
+    traceback. Usage errors stay click's (exit 2)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except PapersError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(1)
 
 
 class Context:
     def __init__(self, project: Path, quiet: bool):
         self.project, self.quiet = project, quiet
 
-    @property
+    @cached_property
     def settings(self) -> Settings:
+        """Read once per run (commands and their parts share it)."""
         return load_settings(self.project)
 
     def store(self) -> Store:
@@ -75,10 +85,23 @@ class Context:
             click.echo(line)
 
 
-pass_ctx = click.make_pass_decorator(Context)
+_pass_context = click.make_pass_decorator(Context)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def pass_ctx(command):
+    """Pass the run's ``Context``, and accept ``-q`` after the command name too."""
+
+    def quiet(click_ctx: click.Context, _param, value: bool) -> None:
+        if value:
+            click_ctx.find_object(Context).quiet = True
+
+    option = click.option(
+        "-q", "--quiet", is_flag=True, expose_value=False, callback=quiet, help="Print errors only."
+    )
+    return option(_pass_context(command))
+
+
+@click.group(cls=PapersGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "-C",
     "--project",
@@ -111,12 +134,9 @@ def main(click_ctx: click.Context, project: Path, quiet: bool) -> None:
 def import_cmd(ctx: Context, paths: tuple[Path, ...], day, year: int | None) -> None:
     """Import saved captures (files or folders) into data/, offline."""
     options = ImportOptions(day=day.date() if day else None, year=year)
-    try:
-        store = ctx.store()
-        with store.lock():
-            result = import_paths(store, paths, options)
-    except PapersError as exc:
-        _fail(str(exc))
+    store = ctx.store()
+    with store.lock():
+        result = import_paths(store, paths, options)
     t = result.tally
     ctx.say(
         f"imported {result.files} file(s): {t.new} new, {t.updated} updated, "
@@ -212,10 +232,7 @@ def _fetch(ctx: Context, day, since, until, window) -> tuple[str, list[str]]:
 @pass_ctx
 def fetch(ctx: Context, day, since, until, window: int | None) -> None:
     """Fetch papers from the Hugging Face Daily Papers API into data/."""
-    try:
-        summary, failures = _fetch(ctx, day, since, until, window)
-    except PapersError as exc:
-        _fail(str(exc))
+    summary, failures = _fetch(ctx, day, since, until, window)
     ctx.say(summary)
     _exit_on(failures)
 
@@ -245,10 +262,7 @@ def enrich_cmd(ctx: Context, refresh: bool, limit: int | None) -> None:
       papers enrich                 # papers without arXiv metadata
       papers enrich --refresh       # everything again (new versions, DOIs)
     """
-    try:
-        summary, failures = _enrich(ctx, refresh, limit)
-    except PapersError as exc:
-        _fail(str(exc))
+    summary, failures = _enrich(ctx, refresh, limit)
     ctx.say(summary)
     _exit_on(failures)
 
@@ -293,10 +307,7 @@ def render(ctx: Context) -> None:
     Example:
       papers render && mkdocs build --strict
     """
-    try:
-        ctx.say(_render(ctx))
-    except PapersError as exc:
-        _fail(str(exc))
+    ctx.say(_render(ctx))
 
 
 @main.command()
@@ -311,11 +322,8 @@ def build(ctx: Context, site_dir: Path | None, no_strict: bool) -> None:
       papers build --site-dir /tmp/site
     """
     started = time.monotonic()
-    try:
-        rendered = _render(ctx)
-        target = build_site(ctx.settings, site_dir, strict=not no_strict)
-    except PapersError as exc:
-        _fail(str(exc))
+    rendered = _render(ctx)
+    target = build_site(ctx.settings, site_dir, strict=not no_strict)
     ctx.say(f"{rendered}; built {target} in {time.monotonic() - started:.1f} s")
 
 
@@ -363,11 +371,8 @@ def serve(ctx: Context, dev_addr: str | None) -> None:
     Example:
       papers serve -a 127.0.0.1:8001
     """
-    try:
-        click.echo(_render(ctx))
-        serve_site(ctx.settings, dev_addr)
-    except PapersError as exc:
-        _fail(str(exc))
+    click.echo(_render(ctx))
+    serve_site(ctx.settings, dev_addr)
 
 
 EPILOG_SEARCH = """\b
@@ -400,12 +405,13 @@ unless the query ends with a space, as when typing in the search box.
 @pass_ctx
 def search_cmd(ctx: Context, query: str, limit: int, sort: str, **options) -> None:
     """Search the archive from the terminal, with the site's ranking."""
+    if not search.parse_query(query):
+        raise click.UsageError(
+            f"nothing to search for in {printable(query)!r}: type a word, a name or an arXiv id"
+        )
     settings = ctx.settings
-    try:
-        store = Store(settings.path("data_dir"), cache=settings.cache_dir / "store.pickle")
-        papers = select_topics(store.load_all(), settings.topics)
-    except PapersError as exc:
-        _fail(str(exc))
+    store = Store(settings.path("data_dir"), cache=settings.cache_dir / "store.pickle")
+    papers = select_topics(store.load_all(), settings.topics)
     filters = search.Filters(
         since=options["since"] and options["since"].date(),
         until=options["until"] and options["until"].date(),

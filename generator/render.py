@@ -10,7 +10,6 @@ gone are removed, so a re-render after a small data change touches a few files, 
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import multiprocessing
@@ -367,7 +366,7 @@ def _and(hashes: tuple | None, rest: tuple) -> tuple | None:
 def _salt(settings: Settings) -> str:
     """What every page depends on besides its records: the generator's code and templates
     (a change to escaping or a template must re-render everything) and the settings."""
-    digest = hashlib.sha1(repr(dataclasses.astuple(settings)).encode())
+    digest = hashlib.sha1(settings.model_dump_json().encode())
     for path in sorted(Path(__file__).parent.rglob("*")):
         if path.suffix in (".py", ".j2"):
             digest.update(path.read_bytes())

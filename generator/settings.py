@@ -1,9 +1,11 @@
 """The one settings object. Operators edit one file, ``mkdocs.yml``:
 
-- the site's identity is MkDocs' own: ``site_name``, ``site_url``, ``site_description``,
-  ``docs_dir``, ``site_dir``;
-- the generator's settings sit under ``extra.papers`` (documented field by field below and in
-  the README); MkDocs ignores them, templates can read them.
+- the site's identity is MkDocs' own (``site_name``, ``site_url``, ``site_description``,
+  ``site_dir``), read with MkDocs' own loader, so ``!ENV`` and every other tag mean for
+  ``papers`` exactly what they mean for ``mkdocs build``;
+- the generator's settings sit under ``extra.papers`` and are validated by ``PapersSettings``
+  (documented field by field below and in the README): unknown keys and wrong types are errors
+  that name the key.
 
 Endpoints and secrets come only from the environment (``HF_ENDPOINT``, ``PAPERS_ARXIV_ENDPOINT``,
 ``HF_TOKEN``), so tests can point them at a local server and tokens never land in a file.
@@ -11,84 +13,118 @@ Endpoints and secrets come only from the environment (``HF_ENDPOINT``, ``PAPERS_
 
 from __future__ import annotations
 
+import logging
 import os
-from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-import yaml
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from .errors import InputError
+from .errors import InputError, pydantic_field
 
 CONFIG_FILE = "mkdocs.yml"
+# Everything `papers render` writes lives in this one folder beside docs/ (which holds only
+# hand-written pages): git ignores it, `make clean` removes it, the render sweeps it of stale
+# files, and the MkDocs hook (generator/theme/hooks.py) adds its files to the build.
+GENERATED_DIR = "generated"
+
+Word = Annotated[str, StringConstraints(min_length=1)]
 
 
-@dataclass(frozen=True)
-class Settings:
+class Topics(BaseModel):
+    """``extra.papers.topics``: restrict the site to some topics."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    categories: list[Word] = []
+    """arXiv categories, e.g. ``[cs.CV, cs.RO]`` (known after ``papers enrich``)."""
+    keywords: list[Word] = []
+    """Words looked for (case-insensitive) in the title, abstract and AI keywords."""
+
+    def __bool__(self) -> bool:
+        return bool(self.categories or self.keywords)
+
+
+class PapersSettings(BaseModel):
+    """The generator's own settings: ``extra.papers`` in ``mkdocs.yml``."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, strict=True, use_attribute_docstrings=True
+    )
+
+    data_dir: str = "data"
+    """The YAML store, relative to the project folder."""
+    front_page_papers: int = Field(30, ge=1)
+    """Papers of the latest day on the front page."""
+    build_jobs: int = Field(0, ge=0)
+    """MkDocs builds run in parallel, each on a share of the pages (MkDocs itself uses one
+    core); 0: one per core, at most 4."""
+    thumbnails: bool = True
+    """Show paper thumbnails (loaded lazily from Hugging Face's image host, the only
+    third-party request a page makes); false keeps pages self-contained."""
+    feed_size: int = Field(50, ge=1)
+    """Entries in each feed (latest papers first)."""
+    topic_page_size: int = Field(100, ge=1)
+    """Papers per page of a category or organisation."""
+    period_top: int = Field(50, ge=1)
+    """Papers on a week page (a month page shows twice as many)."""
+    topics: Topics = Topics()
+    """Restrict the site to some topics, e.g. ``{categories: [cs.CV], keywords: [robot]}``. A
+    paper is shown when one of its arXiv categories is listed, or a keyword occurs in its
+    title, abstract or AI keywords. Empty (the default): every paper. ``data/`` keeps all."""
+    fetch_days: int = Field(3, ge=0)
+    """``papers fetch`` refreshes today and this many days before (days keep filling, and
+    upvotes rising, for a day or more)."""
+    html_fallback: bool = True
+    """When the API fails for a day, read the day's HTML page instead."""
+    http_timeout: float = Field(30.0, gt=0)
+    """Seconds before a request is abandoned (then retried)."""
+    http_retries: int = Field(4, ge=0)
+    """Retries after a connection error, timeout, 429 or 5xx."""
+    http_backoff: float = Field(2.0, ge=0)
+    """First retry delay in seconds (doubles, with jitter)."""
+    http_concurrency: int = Field(4, ge=1)
+    """Days fetched from Hugging Face at once."""
+    arxiv_interval: float = Field(3.0, ge=0)
+    """Seconds between arXiv calls (arXiv asks for 3)."""
+
+
+class Settings(PapersSettings):
+    """``PapersSettings`` plus the site's identity from MkDocs and the environment's endpoints:
+    the one object every command reads, once per run."""
+
+    model_config = ConfigDict(strict=False)
+
     root: Path
     """The project folder: holds mkdocs.yml, data/, docs/."""
     site_name: str = "Daily Papers"
     site_url: str = ""
     site_description: str = ""
-    docs_dir: Path = Path("docs")
-    """Where rendered Markdown goes (MkDocs' ``docs_dir``)."""
     site_dir: Path = Path("site")
     """Where MkDocs writes the built site (MkDocs' ``site_dir``)."""
-    data_dir: Path = Path("data")
-    """``extra.papers.data_dir``: the YAML store, relative to the project folder."""
-    front_page_papers: int = 30
-    """``extra.papers.front_page_papers``: papers of the latest day on the front page."""
-    build_jobs: int = 0
-    """``extra.papers.build_jobs``: MkDocs builds run in parallel, each on a share of the pages
-    (MkDocs itself uses one core); 0: one per core, at most 4."""
-    thumbnails: bool = True
-    """``extra.papers.thumbnails``: show paper thumbnails (loaded lazily from Hugging Face's
-    image host, the only third-party request a page makes); false keeps pages self-contained."""
-    feed_size: int = 50
-    """``extra.papers.feed_size``: entries in each feed (latest papers first)."""
-    topic_page_size: int = 100
-    """``extra.papers.topic_page_size``: papers per page of a category or organisation."""
-    period_top: int = 50
-    """``extra.papers.period_top``: papers on a week page (a month page shows twice as many)."""
-    topics: dict = field(default_factory=dict)
-    """``extra.papers.topics``: restrict the site to some topics, e.g.
-    ``{categories: [cs.CV, cs.RO], keywords: [diffusion, robot]}``. A paper is shown when one of
-    its arXiv categories is listed, or a keyword occurs in its title, abstract or AI keywords
-    (case-insensitive). Empty (the default): every paper. ``data/`` always keeps every paper."""
-    fetch_days: int = 3
-    """``extra.papers.fetch_days``: ``papers fetch`` refreshes today and this many days before
-    (days keep filling, and upvotes rising, for a day or more)."""
-    html_fallback: bool = True
-    """``extra.papers.html_fallback``: when the API fails for a day, read the HTML page instead."""
-    http_timeout: float = 30.0
-    """``extra.papers.http_timeout``: seconds before a request is abandoned (then retried)."""
-    http_retries: int = 4
-    """``extra.papers.http_retries``: retries after a connection error, timeout, 429 or 5xx."""
-    http_backoff: float = 2.0
-    """``extra.papers.http_backoff``: first retry delay in seconds (doubles, with jitter)."""
-    http_concurrency: int = 4
-    """``extra.papers.http_concurrency``: days fetched from Hugging Face at once."""
-    arxiv_interval: float = 3.0
-    """``extra.papers.arxiv_interval``: seconds between arXiv calls (arXiv asks for 3)."""
-    hf_endpoint: str = field(default_factory=lambda: _env("HF_ENDPOINT", "https://huggingface.co"))
+    hf_endpoint: str = Field(default_factory=lambda: _env("HF_ENDPOINT", "https://huggingface.co"))
     """``HF_ENDPOINT`` (huggingface_hub's convention): the Hugging Face base URL."""
-    arxiv_endpoint: str = field(
+    arxiv_endpoint: str = Field(
         default_factory=lambda: _env("PAPERS_ARXIV_ENDPOINT", "https://export.arxiv.org/api/query")
     )
     """``PAPERS_ARXIV_ENDPOINT``: the arXiv API query URL."""
 
     @property
     def cache_dir(self) -> Path:
-        """Working state that is not data (the backfill journal); git ignores it."""
+        """Working state that is not data (caches, the backfill journal); git ignores it."""
         return self.root / ".papers-cache"
+
+    @property
+    def generated_dir(self) -> Path:
+        """Every file ``papers render`` writes (pages, feeds, the search index); git ignores it."""
+        return self.root / GENERATED_DIR
 
     @property
     def config_file(self) -> Path:
         return self.root / CONFIG_FILE
 
     def path(self, name: str) -> Path:
-        """A path setting (``data_dir``, ``docs_dir``, ``site_dir``) made absolute."""
-        value: Path = getattr(self, name)
+        """A path setting (``data_dir``, ``site_dir``) made absolute."""
+        value = Path(getattr(self, name))
         return value if value.is_absolute() else self.root / value
 
 
@@ -97,70 +133,57 @@ def _env(name: str, default: str) -> str:
 
 
 def load_settings(root: Path | str = ".") -> Settings:
-    """Read ``mkdocs.yml`` in ``root``; a project without one gets the defaults."""
+    """Read ``mkdocs.yml`` in ``root`` with MkDocs' loader; a project without one gets the
+    defaults (enough to import and fetch; building needs the file)."""
     root = Path(root).resolve()
-    config = _read_config(root / CONFIG_FILE)
-    extra = (config.get("extra") or {}).get("papers") or {}
-    known = {f.name for f in fields(Settings)}
-    unknown = sorted(set(extra) - known)
-    if unknown:
-        raise InputError(
-            str(root / CONFIG_FILE),
-            f"unknown setting(s): {', '.join(unknown)}",
-            field="extra.papers",
-        )
-    values: dict[str, Any] = {
-        k: config[k]
-        for k in ("site_name", "site_url", "site_description", "docs_dir", "site_dir")
-        if config.get(k)
-    }
-    values.update(extra)
-    for name in ("docs_dir", "site_dir", "data_dir"):
-        if name in values:
-            values[name] = Path(values[name])
-    _check_types(extra, root / CONFIG_FILE)
-    _check_topics(values.get("topics"), root / CONFIG_FILE)
-    return Settings(root=root, **values)
-
-
-_TYPES = {"int": int, "float": (int, float), "bool": bool, "str": str, "dict": dict, "Path": str}
-
-
-def _check_types(extra: dict[str, Any], path: Path) -> None:
-    declared = {f.name: str(f.type) for f in fields(Settings)}
-    for name, value in extra.items():
-        kind = _TYPES.get(declared[name])
-        if kind and (not isinstance(value, kind) or (isinstance(value, bool) and kind is int)):
-            problem = f"expected {declared[name]}, got {value!r}"
-            raise InputError(str(path), problem, field=f"extra.papers.{name}")
-
-
-def _check_topics(topics: Any, path: Path) -> None:
-    if topics is None:
-        return
-    if not isinstance(topics, dict) or set(topics) - {"categories", "keywords"}:
-        raise InputError(
-            str(path), "expected {categories: [...], keywords: [...]}", field="extra.papers.topics"
-        )
-    for key, values in topics.items():
-        if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
-            raise InputError(
-                str(path), "expected a list of words", field=f"extra.papers.topics.{key}"
-            )
-
-
-class _ConfigLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml safely: MkDocs' ``!ENV`` and ``!!python/name`` tags load as plain data."""
-
-
-_ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
-def _read_config(path: Path) -> dict[str, Any]:
+    path = root / CONFIG_FILE
     if not path.exists():
-        return {}
+        return Settings(root=root)
+    config = _mkdocs_config(path)
+    extra = config["extra"].get("papers") or {}
+    if not isinstance(extra, dict):
+        raise InputError(str(path), "expected a mapping of settings", field="extra.papers")
+    papers = _validate(extra, path)
+    site = {k: config[k] for k in ("site_name", "site_url", "site_description") if config[k]}
+    return Settings(root=root, site_dir=Path(config["site_dir"]), **site, **dict(papers))
+
+
+def _mkdocs_config(path: Path):
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    # Material 9.8 prints an end-of-life banner on every run; it is not news to operators.
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    # MkDocs logs what is wrong, then raises a bare "Aborted": keep its words for our error.
+    problems = _Collector()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(problems)
+    propagate, logger.propagate = logger.propagate, False
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_ConfigLoader)
-    except yaml.YAMLError as exc:
-        raise InputError(str(path), f"invalid YAML: {exc}") from None
-    return data if isinstance(data, dict) else {}
+        return load_config(config_file=str(path))
+    except (Abort, ConfigurationError) as exc:
+        detail = "; ".join(problems.messages) or str(exc)
+        raise InputError(str(path), f"invalid MkDocs configuration: {detail}") from None
+    finally:
+        logger.removeHandler(problems)
+        logger.propagate = propagate
+
+
+class _Collector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _validate(extra: dict[str, Any], path: Path) -> PapersSettings:
+    try:
+        return PapersSettings.model_validate(extra)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = "extra.papers." + pydantic_field(err["loc"])
+        problem = "unknown setting" if err["type"] == "extra_forbidden" else err["msg"]
+        got = "" if err["type"] == "extra_forbidden" else f" (got {err['input']!r})"
+        raise InputError(str(path), problem + got, field=key) from None

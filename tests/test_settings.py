@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from generator.archive import select_topics
 from generator.errors import InputError
 from generator.model import ArxivInfo, Paper
-from generator.settings import load_settings
+from generator.settings import Topics, load_settings
 
 from .conftest import make_project
 
@@ -33,15 +34,43 @@ def test_settings_come_from_mkdocs_yml(tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     ("setting", "problem"),
     [
-        ({"front_page_paper": 3}, "unknown setting"),
-        ({"topics": "cs.CV"}, "topics: expected dict"),
-        ({"topics": "{categories: cs.CV}"}, "topics.categories: expected a list"),
-        ({"topics": "{tags: [x]}"}, "expected {categories"),
+        ({"front_page_paper": 3}, r"field extra\.papers\.front_page_paper: unknown setting"),
+        ({"topics": "cs.CV"}, r"field extra\.papers\.topics: .*valid dictionary"),
+        ({"topics": "{categories: cs.CV}"}, r"extra\.papers\.topics\.categories: .*valid list"),
+        ({"topics": "{tags: [x]}"}, r"extra\.papers\.topics\.tags: unknown setting"),
+        ({"topics": "{keywords: ['']}"}, r"extra\.papers\.topics\.keywords\[0\]: .*at least 1"),
+        ({"front_page_papers": "lots"}, r"front_page_papers: .*valid integer \(got 'lots'\)"),
+        ({"thumbnails": "'no'"}, r"extra\.papers\.thumbnails: .*valid boolean"),
+        ({"http_timeout": 0}, r"extra\.papers\.http_timeout: .*greater than 0"),
     ],
 )
-def test_bad_settings_name_the_field(tmp_path, setting, problem):
+def test_bad_settings_name_the_key(tmp_path, setting, problem):
     project = make_project(tmp_path / "p", **setting)
     with pytest.raises(InputError, match=problem):
+        load_settings(project)
+
+
+def test_numbers_may_be_written_without_a_point(tmp_path):
+    assert load_settings(make_project(tmp_path / "p", http_backoff=1)).http_backoff == 1.0
+
+
+def test_mkdocs_tags_mean_what_they_mean_to_mkdocs(tmp_path, monkeypatch):
+    """`site_url: !ENV [...]` is resolved as MkDocs resolves it, not read as empty."""
+    project = make_project(tmp_path / "p")
+    config = project / "mkdocs.yml"
+    text = re.sub(
+        r"(?m)^site_url: .*$", "site_url: !ENV [SITE_URL, 'https://x.test/']", config.read_text()
+    )
+    config.write_text(text)
+    assert load_settings(project).site_url == "https://x.test/"
+    monkeypatch.setenv("SITE_URL", "https://papers.example.org/")
+    assert load_settings(project).site_url == "https://papers.example.org/"
+
+
+def test_a_broken_mkdocs_yml_names_the_file(tmp_path):
+    project = make_project(tmp_path / "p")
+    (project / "mkdocs.yml").write_text("site_name: [unclosed\n")
+    with pytest.raises(InputError, match=r"mkdocs\.yml: invalid MkDocs configuration"):
         load_settings(project)
 
 
@@ -52,12 +81,7 @@ def test_topic_filter():
         paper("2501.00003", "Unrelated", ["cs.CL"], ["Embodied agents"]),
         paper("2501.00004", "Not yet enriched"),
     ]
-    assert select_topics(papers, {}) == papers
-    picked = select_topics(papers, {"categories": ["cs.RO"], "keywords": ["DIFFUSION", "embodied"]})
+    assert select_topics(papers, Topics()) == papers
+    wanted = Topics(categories=["cs.RO"], keywords=["DIFFUSION", "embodied"])
+    picked = select_topics(papers, wanted)
     assert [p.id for p in picked] == ["2501.00001", "2501.00002", "2501.00003"]
-
-
-def test_a_wrong_type_names_the_setting(tmp_path):
-    project = make_project(tmp_path / "p", front_page_papers="lots")
-    with pytest.raises(InputError, match=r"field extra\.papers\.front_page_papers: expected int"):
-        load_settings(project)
