@@ -30,5 +30,5 @@ serve: $(BIN)/papers         ## preview on http://127.0.0.1:8000/
 goldens: $(BIN)/papers       ## refresh tests/golden/ after an intended template change
 	$(BIN)/pytest tests/test_render_golden.py --update-goldens
 
-clean:
-	rm -rf site docs/papers docs/date docs/index.md docs/archive.md
+clean:                       ## remove everything generated (the site, generated/, caches); data/ stays
+	rm -rf site generated .papers-cache

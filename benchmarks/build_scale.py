@@ -41,13 +41,8 @@ def one(project: Path) -> dict:
     from generator.store import Store
 
     settings = load_settings(project)
-    docs = settings.path("docs_dir")
-    for stale in (
-        settings.cache_dir,
-        settings.path("site_dir"),
-        docs / "papers",
-        docs / "search-index",
-    ):
+    docs = settings.generated_dir
+    for stale in (settings.cache_dir, settings.path("site_dir"), docs):
         shutil.rmtree(stale, ignore_errors=True)
     store = Store(settings.path("data_dir"), cache=settings.cache_dir / "store.pickle")
     t_load, papers = timed(store.load_all)
@@ -57,7 +52,7 @@ def one(project: Path) -> dict:
     t_rerender, again = timed(lambda: renderer().render_all(papers, store.hashes))
     t_index, _ = timed(lambda: update_index(papers, docs, settings.cache_dir, store.hashes))
     t_mkdocs, site = timed(lambda: build_site(settings))
-    t_floor = floor(settings.path("docs_dir"), project / "floor-site")
+    t_floor = floor(docs, project / "floor-site")
     size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
     return {
         "papers": len(papers),

@@ -1,5 +1,6 @@
-"""Render the store into pages under ``docs/``: Markdown from the Jinja2 templates in
-``templates/`` (one per page kind), plus feeds and ``robots.txt``.
+"""Render the store into the generated folder (``generated/``, beside the hand-written
+``docs/``): Markdown from the Jinja2 templates in ``templates/`` (one per page kind), plus feeds
+and ``robots.txt``.
 
 Every ``{{ value }}`` is escaped for Markdown and HTML by default (``escape.md`` as the
 environment's ``finalize``); only values already marked safe by a filter (``safe_url``, ``pid``
@@ -27,14 +28,11 @@ from . import citation, escape, stats
 from .archive import SLUG_RE, Archive, Topic, week_key
 from .feeds import KINDS, Feed, render_feed
 from .model import Paper
+from .search import INDEX_DIR
 from .settings import Settings
 from .store import atomic_write, write_if_changed
 
 TEMPLATES = Path(__file__).parent / "templates"
-# Folders (under docs/) that hold only generated files: stale files in them are removed.
-GENERATED_DIRS = ("papers", "date", "week", "month", "category", "org", "feeds")
-# Single generated files at the top of docs/.
-GENERATED_FILES = ("index.md", "archive.md", "topics.md", "stats.md", "robots.txt")
 
 
 def _finalize(value: Any) -> Any:
@@ -101,7 +99,7 @@ class RenderResult:
 class Job:
     """One generated file: where it goes, what it depends on, and how to make it."""
 
-    rel: str  # path under docs/
+    rel: str  # path under the generated folder
     key: tuple | None  # everything its bytes depend on; None: always make it
     make: Callable[[], bytes]
 
@@ -119,7 +117,7 @@ class Renderer:
     ):
         self.settings = settings
         self.env = env or make_env()
-        self.docs = settings.path("docs_dir")
+        self.out = settings.generated_dir
         self.site_url = settings.site_url.rstrip("/") + "/" if settings.site_url else "/"
         self.manifest_path = cache / "render.json" if cache else None
         self.hashes: dict[str, str] = {}
@@ -137,7 +135,7 @@ class Renderer:
                 if job.key is None
                 else hashlib.sha1(repr((salt, job.key)).encode()).hexdigest()
             )
-            path = f"{self.docs}/{job.rel}"
+            path = f"{self.out}/{job.rel}"
             result.files.add(path)
             if key is not None and old.get(job.rel) == key and os.path.exists(path):
                 result.unchanged += 1
@@ -315,9 +313,9 @@ class Renderer:
         core: forked workers inherit the jobs and write their own share of the files."""
         workers = min(self.settings.build_jobs or os.cpu_count() or 1, 4)
         if workers < 2 or len(jobs) < PARALLEL_MIN:
-            return _make_slice(jobs, self.docs)
+            return _make_slice(jobs, self.out)
         global _FORKED_JOBS
-        _FORKED_JOBS = (jobs, self.docs)
+        _FORKED_JOBS = (jobs, self.out)
         step = -(-len(jobs) // workers)
         slices = [(i, min(i + step, len(jobs))) for i in range(0, len(jobs), step)]
         try:
@@ -335,15 +333,18 @@ class Renderer:
             return {}
 
     def _remove_stale(self, result: RenderResult) -> None:
-        for folder in GENERATED_DIRS:
-            # Bottom-up, so that folders emptied of stale files can go too.
-            for top, _dirs, files in os.walk(f"{self.docs}/{folder}", topdown=False):
-                for name in files:
-                    if f"{top}/{name}" not in result.files:
-                        os.unlink(f"{top}/{name}")
-                        result.removed += 1
-                if not os.listdir(top):
-                    os.rmdir(top)
+        """Every file in the generated folder that this render did not make is stale (the
+        search index keeps its own folder in order)."""
+        # Bottom-up, so that folders emptied of stale files can go too.
+        for top, _dirs, files in os.walk(self.out, topdown=False):
+            if Path(top).relative_to(self.out).parts[:1] == (INDEX_DIR,):
+                continue
+            for name in files:
+                if f"{top}/{name}" not in result.files:
+                    os.unlink(f"{top}/{name}")
+                    result.removed += 1
+            if top != str(self.out) and not os.listdir(top):
+                os.rmdir(top)
 
 
 PARALLEL_MIN = 2000  # below this, starting workers costs more than it saves
@@ -351,12 +352,12 @@ _FORKED_JOBS: tuple[list[Job], Path] | None = None
 
 
 def _make_forked_slice(bounds: tuple[int, int]) -> int:
-    jobs, docs = _FORKED_JOBS
-    return _make_slice(jobs[bounds[0] : bounds[1]], docs)
+    jobs, out = _FORKED_JOBS
+    return _make_slice(jobs[bounds[0] : bounds[1]], out)
 
 
-def _make_slice(jobs: list[Job], docs: Path) -> int:
-    return sum(write_if_changed(docs / job.rel, job.make()) for job in jobs)
+def _make_slice(jobs: list[Job], out: Path) -> int:
+    return sum(write_if_changed(out / job.rel, job.make()) for job in jobs)
 
 
 def _and(hashes: tuple | None, rest: tuple) -> tuple | None:

@@ -385,15 +385,15 @@ def _json(value) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-INDEX_DIR = "search-index"  # under docs/, so `papers serve` and the build both carry it
+INDEX_DIR = "search-index"  # in the generated folder, so `papers serve` and the build carry it
 
 
-def update_index(papers: list[Paper], docs: Path, cache: Path, hashes: dict[str, str]) -> int:
-    """Rebuild the site's index in ``docs/search-index/`` unless no paper changed since the
+def update_index(papers: list[Paper], out: Path, cache: Path, hashes: dict[str, str]) -> int:
+    """Rebuild the site's index in ``<out>/search-index/`` unless no paper changed since the
     last time; returns the number of files written."""
     key = _index_key(papers, hashes)
     stamp = cache / "search.key"
-    folder = docs / INDEX_DIR
+    folder = out / INDEX_DIR
     if key and stamp.exists() and stamp.read_text() == key and (folder / "meta.json").exists():
         return 0
     files = index_files(build_index(papers))

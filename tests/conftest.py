@@ -34,7 +34,7 @@ def make_project(where: Path, site_url: str | None = None, **settings: object) -
     ``settings`` are written under ``extra.papers`` in its mkdocs.yml."""
     where.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "mkdocs.yml", where / "mkdocs.yml")
-    shutil.copytree(ROOT / "docs", where / "docs", ignore=_generated)
+    shutil.copytree(ROOT / "docs", where / "docs")
     shutil.copytree(ROOT / "generator" / "theme", where / "generator" / "theme")
     configure(where, site_url, **settings)
     return where
@@ -52,14 +52,6 @@ def configure(project: Path, site_url: str | None = None, **settings: object) ->
             config = config.replace("  papers:\n", "  papers:\n" + line, 1)
     (project / "mkdocs.yml").write_text(config, encoding="utf-8")
     return project
-
-
-def _generated(folder: str, names: list[str]) -> list[str]:
-    from generator.render import GENERATED_DIRS, GENERATED_FILES
-    from generator.search import INDEX_DIR
-
-    top = Path(folder).resolve() == (ROOT / "docs").resolve()
-    return [n for n in names if top and n in (*GENERATED_DIRS, *GENERATED_FILES, INDEX_DIR)]
 
 
 @pytest.fixture

@@ -131,3 +131,30 @@ def test_build_fails_on_a_broken_data_file(tmp_path):
     result = papers(project, "render", ok=False)
     assert result.returncode == 1
     assert "2501.00001.yaml:3: field daily_date" in result.stderr
+
+
+def _git(repo: Path, *args: str) -> str:
+    result = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_import_and_build_in_a_clone_change_only_data(tmp_path):
+    """What git tracks here, committed in a fresh repository: after an import and a build,
+    `git status` shows data/ and nothing else (generated output is ignored, not tracked)."""
+    from .conftest import ROOT
+
+    clone = tmp_path / "clone"
+    for name in _git(ROOT, "ls-files", "-z").split("\0"):
+        if name and (ROOT / name).is_file():
+            (clone / name).parent.mkdir(parents=True, exist_ok=True)
+            (clone / name).write_bytes((ROOT / name).read_bytes())
+    _git(clone.parent, "init", "-q", str(clone))
+    _git(clone, "add", "-A")
+    _git(clone, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "clone")
+    papers(clone, "import", str(API_DIR / "2025-10-15.json"), str(API_DIR / "2024-05-28.json"))
+    papers(clone, "build")
+    assert (clone / "site" / "papers" / "2510.12586" / "index.html").is_file()
+    changed = _git(clone, "status", "--porcelain", "--untracked-files=all").splitlines()
+    assert changed, "the import stored nothing"
+    assert all(line[3:].startswith("data/") for line in changed), changed

@@ -63,7 +63,7 @@ def test_second_render_writes_nothing_and_skips_the_work(project):
 
 def test_one_changed_paper_rerenders_only_what_shows_it(project):
     render(project)
-    docs = load_settings(project).path("docs_dir")
+    docs = load_settings(project).generated_dir
     before = {p: p.read_bytes() for p in docs.rglob("*") if p.is_file()}
     path = Store(project / "data").path_for("2510.12586")
     path.write_text(path.read_text().replace("upvotes: 67", "upvotes: 1000"))
@@ -89,7 +89,7 @@ def test_a_template_change_rerenders_everything(project, monkeypatch):
 
 def test_deleted_output_is_rendered_again(project):
     render(project)
-    page = load_settings(project).path("docs_dir") / "papers" / "2510.12586.md"
+    page = load_settings(project).generated_dir / "papers" / "2510.12586.md"
     page.unlink()
     assert render(project).written == 1 and page.exists()
 
@@ -123,5 +123,5 @@ def test_parallel_render_equals_a_serial_render(tmp_path, monkeypatch):
         import_paths(Store(project / "data"), [API_DIR], ImportOptions())
     monkeypatch.setattr(render_module, "PARALLEL_MIN", 1)
     assert render(serial).written == render(parallel).written > 100
-    docs = [load_settings(p).path("docs_dir") for p in (serial, parallel)]
+    docs = [load_settings(p).generated_dir for p in (serial, parallel)]
     assert digest_tree(docs[0]) == digest_tree(docs[1])

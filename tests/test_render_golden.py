@@ -44,7 +44,7 @@ def rendered(tmp_path_factory) -> Path:
     import_paths(store, [API_DIR], ImportOptions())
     import_paths(store, [SEED], ImportOptions(day=date(2025, 9, 10)))
     Renderer(settings).render_all(store.load_all())
-    return settings.path("docs_dir")
+    return settings.generated_dir
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -65,9 +65,17 @@ def test_rerender_writes_nothing(rendered):
 
 
 def test_stale_pages_are_removed(rendered):
-    stale = rendered / "papers" / "2101.00001.md"
-    stale.write_text("old", encoding="utf-8")
-    keep = rendered / "about.md"
+    """Anything in the generated folder that a render did not make goes; the search index
+    (kept by its own writer) and the hand-written docs/ stay."""
+    stale = [rendered / "papers/2101.00001.md", rendered / "old.md", rendered / "gone/x/y.md"]
+    for path in stale:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("old", encoding="utf-8")
+    index = rendered / "search-index" / "meta.json"
+    index.parent.mkdir(exist_ok=True)
+    index.write_text("{}", encoding="utf-8")
     settings = load_settings(rendered.parent)
     result = Renderer(settings).render_all(Store(settings.path("data_dir")).load_all())
-    assert result.removed == 1 and not stale.exists() and keep.exists()
+    assert result.removed == 3 and not any(p.exists() for p in stale)
+    assert not (rendered / "gone").exists() and index.exists()
+    assert (rendered.parent / "docs" / "about.md").exists()

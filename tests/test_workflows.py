@@ -167,11 +167,11 @@ def test_update_fetches_enriches_and_builds_then_changes_nothing(rehearsal):
     site = project / "site"
     assert (site / "papers/2510.12586/index.html").is_file()
     assert (site / "category/cs.CV/index.html").is_file()  # enriched from arXiv
-    before = digest(project / "data", project / "docs", site)
+    before = digest(project / "data", project / "generated", site)
     second = update(*WINDOW)
     assert second.returncode == 0, second.stderr
     assert "0 new, 0 updated" in second.stdout and "0 file(s) written" in second.stdout
-    assert digest(project / "data", project / "docs", site) == before
+    assert digest(project / "data", project / "generated", site) == before
 
 
 def test_a_failed_day_still_builds_the_rest_and_fails_the_run(rehearsal):
