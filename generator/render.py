@@ -43,9 +43,9 @@ def _finalize(value: Any) -> Any:
     return escape.md(value)
 
 
-def make_env() -> Environment:
+def make_env(templates: Path = TEMPLATES) -> Environment:
     env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
+        loader=FileSystemLoader(templates),
         undefined=StrictUndefined,
         finalize=_finalize,
         # _finalize escapes for Markdown and HTML; autoescape then keeps macro output (Markup)
@@ -125,7 +125,7 @@ class Renderer:
     def render_all(self, papers: list[Paper], hashes: dict[str, str] | None = None) -> RenderResult:
         archive = self.archive = Archive(papers)
         self.hashes = hashes or {}
-        salt = _salt(self.settings)
+        salt = _salt(self.settings, self.env)
         old, new = self._read_manifest(), {}
         result = RenderResult()
         todo = []
@@ -364,11 +364,13 @@ def _and(hashes: tuple | None, rest: tuple) -> tuple | None:
     return None if hashes is None else (hashes, rest)
 
 
-def _salt(settings: Settings) -> str:
-    """What every page depends on besides its records: the generator's code and templates
-    (a change to escaping or a template must re-render everything) and the settings."""
+def _salt(settings: Settings, env: Environment) -> str:
+    """What every page depends on besides its records: the generator's code, the templates
+    the environment loads (a change to escaping or a template must re-render everything) and
+    the settings."""
     digest = hashlib.sha1(settings.model_dump_json().encode())
-    for path in sorted(Path(__file__).parent.rglob("*")):
-        if path.suffix in (".py", ".j2"):
-            digest.update(path.read_bytes())
+    code = sorted(Path(__file__).parent.rglob("*.py"))
+    templates = sorted(p for d in env.loader.searchpath for p in Path(d).rglob("*.j2"))
+    for path in code + templates:
+        digest.update(path.read_bytes())
     return digest.hexdigest()

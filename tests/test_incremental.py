@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
 from generator.importer import ImportOptions, import_paths
-from generator.render import Renderer
+from generator.render import TEMPLATES, Renderer, make_env
 from generator.settings import load_settings
 from generator.site import build_site
 from generator.store import Store
@@ -30,11 +31,11 @@ def cached_store(project: Path) -> Store:
     return Store(settings.path("data_dir"), cache=settings.cache_dir / "store.pickle")
 
 
-def render(project: Path):
+def render(project: Path, env=None):
     settings = load_settings(project)
     store = cached_store(project)
     papers = store.load_all()
-    return Renderer(settings, cache=settings.cache_dir).render_all(papers, store.hashes)
+    return Renderer(settings, env, cache=settings.cache_dir).render_all(papers, store.hashes)
 
 
 def test_store_cache_returns_the_same_papers_and_sees_edits(project):
@@ -76,15 +77,20 @@ def test_one_changed_paper_rerenders_only_what_shows_it(project):
     assert not any(n.startswith("date/") and n != "date/2025-10-15.md" for n in names)
 
 
-def test_a_template_change_rerenders_everything(project, monkeypatch):
-    first = render(project)
-    import generator.render as render_module
-
-    monkeypatch.setattr(render_module, "_salt", lambda settings: "another generator version")
-    again = render(project)
-    assert again.unchanged + again.written == first.written + first.unchanged
-    assert again.written == 0  # same bytes: rendered again, compared, not rewritten
-    assert again.unchanged == first.written
+def test_a_template_change_rerenders_everything(project, tmp_path):
+    """A real edit to a template file re-renders every page made from it, though no record
+    changed; an unedited copy of the templates renders nothing new."""
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    first = render(project, make_env(templates))
+    assert render(project, make_env(templates)).written == 0
+    paper_page = templates / "paper.md.j2"
+    paper_page.write_text(paper_page.read_text() + "\nEdited template.\n")
+    again = render(project, make_env(templates))
+    pages = list((load_settings(project).generated_dir / "papers").glob("*.md"))
+    assert again.written == len(pages) > 100
+    assert all(p.read_text().endswith("Edited template.\n") for p in pages)
+    assert again.written + again.unchanged == first.written + first.unchanged
 
 
 def test_deleted_output_is_rendered_again(project):
