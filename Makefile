@@ -1,8 +1,9 @@
-# The developer loop. `make site` and `make test` work on a fresh machine (Python 3.11+).
+# The developer loop. `make site` and `make test` work on a fresh machine (Python 3.11+; the
+# test tools need Debian's apt as root, or print the line to install them).
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: site test lint format serve goldens clean
+.PHONY: site test test-fast tools lint format serve goldens clean
 
 $(BIN)/papers: pyproject.toml
 	python3 -m venv $(VENV)
@@ -13,8 +14,14 @@ $(BIN)/papers: pyproject.toml
 site: $(BIN)/papers          ## set up, then build site/ from the bundled data
 	$(BIN)/papers build
 
-test: $(BIN)/papers lint     ## set up, then lint and run the whole test suite
+test: $(BIN)/papers tools lint   ## set up (venv and test tools), then lint and run the whole suite
 	$(BIN)/pytest
+
+test-fast: $(BIN)/papers lint    ## no tool setup: tests whose browser or validator is missing skip
+	PAPERS_TESTS=fast $(BIN)/pytest
+
+tools:                       ## chromium, Java, node (apt, as root) and tools/node_modules (npm)
+	bash tools/setup-test-tools.sh
 
 lint: $(BIN)/papers
 	$(BIN)/ruff check .
