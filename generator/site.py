@@ -77,12 +77,33 @@ def _build_shard(settings: Settings, folder: Path, strict: bool, shard: str) -> 
     from mkdocs.exceptions import Abort, ConfigurationError
 
     os.environ["PAPERS_SHARD"] = shard  # read by generator/theme/hooks.py
+    # MkDocs logs why a build failed (a strict-mode warning, a hook's error), then raises a
+    # bare "Aborted": keep its words for our error.
+    problems = _Messages()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(problems)
     try:
         build(_config(settings, site_dir=str(folder), strict=strict))
     except (Abort, ConfigurationError) as exc:
-        raise PapersError(f"mkdocs build failed: {exc}") from None
+        raise PapersError(f"mkdocs build failed: {exc}{problems.summary()}") from None
     finally:
+        logger.removeHandler(problems)
         os.environ.pop("PAPERS_SHARD", None)
+
+
+class _Messages(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+    def summary(self, shown: int = 5) -> str:
+        if not self.messages:
+            return ""
+        more = len(self.messages) - shown
+        return ": " + "; ".join(self.messages[:shown]) + (f" (and {more} more)" if more > 0 else "")
 
 
 def _merge_shard(shard: Path, into: Path) -> None:

@@ -11,7 +11,11 @@ import re
 import zlib
 from pathlib import Path
 
+from mkdocs.exceptions import PluginError
+
 # Nu HTML Checker: `autocomplete` is not allowed on checkboxes (Material's two drawer toggles).
+# Every page of Material's layout has both: when one is not found, Material's markup changed and
+# the build stops (PluginError) instead of deploying the page unfixed.
 _FIXES = (
     ('type="checkbox" id="__drawer" autocomplete="off"', 'type="checkbox" id="__drawer"'),
     ('type="checkbox" id="__search" autocomplete="off"', 'type="checkbox" id="__search"'),
@@ -31,9 +35,15 @@ def _strip_indentation(html: str) -> str:
     return "".join(parts)
 
 
-def on_post_page(output: str, page, config) -> str:
+def on_post_page(output: str, page, config, template: str = "") -> str:
     output = _strip_indentation(output)
     for old, new in _FIXES:
+        if old not in output:
+            where = page.file.src_uri if page is not None else template
+            raise PluginError(
+                f"generator/theme/hooks.py: {old!r} is not in {where}: Material's markup "
+                "changed, so this fix no longer applies; update _FIXES"
+            )
         output = output.replace(old, new, 1)
     # Nu HTML Checker: the table of contents' title is a label for the nav's "__toc" toggle,
     # which only exists on pages that are in the nav (papers and days are not).
@@ -45,8 +55,11 @@ def on_post_page(output: str, page, config) -> str:
 
 
 def on_post_template(output: str, template_name: str, config) -> str:
-    """The same fixes for pages built from theme templates alone (404.html)."""
-    return on_post_page(output, None, config)
+    """The same fixes for pages built from theme templates alone (404.html); other templates
+    (sitemap.xml) are only stripped of indentation."""
+    if not template_name.endswith(".html"):
+        return _strip_indentation(output)
+    return on_post_page(output, None, config, template=template_name)
 
 
 # `papers build` runs one MkDocs build per core, each on a share of the generated pages

@@ -1,0 +1,152 @@
+"""The deploy's smoke test (generator/smoke.py) passes on a real built site and fails on damaged
+copies of it; the theme hook stops the build when Material's markup no longer has what it fixes."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from mkdocs.exceptions import PluginError
+
+from generator.smoke import check_site
+
+from .conftest import API_DIR, ROOT, SEED, make_project
+
+pytestmark = pytest.mark.slow
+
+SITE_URL = "https://papers.example.org/daily/"
+
+
+def papers(project: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "generator", "-C", str(project), *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def imported_project(where: Path) -> Path:
+    project = make_project(where, site_url=SITE_URL)
+    assert papers(project, "import", str(API_DIR)).returncode == 0
+    assert papers(project, "import", "--year", "2025", str(SEED)).returncode == 0
+    return project
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    project = imported_project(tmp_path_factory.mktemp("smoke") / "project")
+    result = papers(project, "build")
+    assert result.returncode == 0, result.stderr
+    return project / "site"
+
+
+def test_a_real_site_passes(site):
+    assert check_site(site, SITE_URL) == []
+    cli = [sys.executable, "-m", "generator.smoke", str(site), "--site-url", SITE_URL]
+    result = subprocess.run(cli, capture_output=True, text=True)
+    assert result.returncode == 0 and "fit to deploy" in result.stdout, result.stderr
+    # without --site-url it reads site_url from mkdocs.yml in the current folder
+    result = subprocess.run(cli[:4], capture_output=True, text=True, cwd=site.parent)
+    assert result.returncode == 0, result.stderr
+
+
+def latest_paper(site: Path) -> Path:
+    day = max(site.glob("date/*/index.html"))
+    first = re.search(r'href="\.\./\.\./papers/([^/"]+)/"', day.read_text()).group(1)
+    return site / "papers" / first / "index.html"
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+DAMAGE = {
+    "paper page removed": (lambda s: latest_paper(s).unlink(), "papers/"),
+    "autocomplete back on the drawer": (
+        lambda s: edit(s / "index.html", 'id="__drawer">', 'id="__drawer" autocomplete="off">'),
+        "`autocomplete` on the __drawer checkbox",
+    ),
+    "no citation_title": (
+        lambda s: edit(latest_paper(s), 'name="citation_title"', 'name="x"'),
+        "citation_title",
+    ),
+    "no header search box": (
+        lambda s: edit(s / "index.html", 'role="search"', ""),
+        "index.html: no header search box",
+    ),
+    "no 404 page": (lambda s: (s / "404.html").unlink(), "404.html: missing"),
+    "sitemap truncated": (
+        lambda s: (s / "sitemap.xml").write_text('<?xml version="1.0"?>\n<urlset'),
+        "sitemap.xml",
+    ),
+    "relative Sitemap in robots.txt": (
+        lambda s: (s / "robots.txt").write_text("User-agent: *\nSitemap: sitemap.xml\n"),
+        "robots.txt",
+    ),
+    "feed broken": (
+        lambda s: (s / "feeds/latest/atom.xml").write_text("<feed><entry>"),
+        "feeds/latest/atom.xml",
+    ),
+    "no search index": (
+        lambda s: (s / "search-index/meta.json").unlink(),
+        "search-index/meta.json",
+    ),
+}
+
+
+@pytest.mark.parametrize("damage", list(DAMAGE))
+def test_a_damaged_site_fails(site, tmp_path, damage):
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    harm, expected = DAMAGE[damage]
+    harm(copy)
+    problems = check_site(copy, SITE_URL)
+    assert any(expected in p for p in problems), problems
+    result = subprocess.run(
+        [sys.executable, "-m", "generator.smoke", str(copy), "--site-url", SITE_URL],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1 and expected in result.stderr
+
+
+# -- the theme hook fails loudly ---------------------------------------------------------------
+def load_hooks(path: Path = ROOT / "generator" / "theme" / "hooks.py"):
+    spec = importlib.util.spec_from_file_location("theme_hooks", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_hook_raises_when_a_string_to_fix_is_gone():
+    hooks = load_hooks()
+    page = type("Page", (), {"file": type("File", (), {"src_uri": "papers/x.md"})()})()
+    fixed = hooks.on_post_page("\n".join(old for old, _ in hooks._FIXES), page, {})
+    assert "autocomplete" not in fixed
+    changed = '<input type="checkbox" id="__drawer" autocomplete="nope">' + hooks._FIXES[1][0]
+    with pytest.raises(PluginError, match=r"__drawer.*not in papers/x\.md"):
+        hooks.on_post_page(changed, page, {})
+    with pytest.raises(PluginError, match=r"not in 404\.html"):
+        hooks.on_post_template(changed, "404.html", {})
+    assert hooks.on_post_template("<urlset>\n  <url/>\n</urlset>", "sitemap.xml", {})
+
+
+def test_a_build_whose_theme_markup_changed_fails_naming_the_string(tmp_path):
+    project = imported_project(tmp_path / "project")
+    # As if Material changed its markup: the hook looks for a string no page has.
+    edit(
+        project / "generator" / "theme" / "hooks.py",
+        '(\'type="checkbox" id="__drawer" autocomplete="off"\'',
+        '(\'type="checkbox" id="__drawer" autocomplete="of"\'',
+    )
+    result = papers(project, "build")
+    assert result.returncode == 1
+    assert 'id="__drawer" autocomplete="of"' in result.stderr, result.stderr
