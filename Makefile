@@ -3,12 +3,15 @@
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: site test test-fast tools lint format serve goldens clean
+.PHONY: site test test-fast tools lint format serve goldens lock clean
 
-$(BIN)/papers: pyproject.toml
+# Exactly the locked versions (requirements-test.txt: runtime and test dependencies, with hashes),
+# then the project itself.
+$(BIN)/papers: pyproject.toml requirements-test.txt
 	python3 -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements-test.txt
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
 site: $(BIN)/papers          ## set up, then build site/ from the bundled data
@@ -36,6 +39,9 @@ serve: $(BIN)/papers         ## preview on http://127.0.0.1:8000/
 
 goldens: $(BIN)/papers       ## refresh tests/golden/ after an intended template change
 	$(BIN)/pytest tests/test_render_golden.py --update-goldens
+
+lock: $(BIN)/papers          ## regenerate the lock files from pyproject.toml (UPGRADE=1: newest)
+	$(BIN)/python tools/lock.py $(if $(UPGRADE),--upgrade)
 
 clean:                       ## remove everything generated (the site, generated/, caches); data/ stays
 	rm -rf site generated .papers-cache

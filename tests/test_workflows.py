@@ -194,3 +194,177 @@ def test_a_failed_build_keeps_the_previous_site(rehearsal):
     result = update(*WINDOW)
     assert result.returncode == 1 and "mkdocs build failed" in result.stderr
     assert digest(project / "site") == before
+
+
+# -- pinned, smoke-tested deploys --------------------------------------------------------------
+def steps(name: str, job: str) -> list[dict]:
+    return load(name)["jobs"][job]["steps"]
+
+
+def test_the_deploy_installs_exactly_the_lock():
+    update = steps("update.yml", "update")
+    setup = next(s for s in update if s.get("uses", "").startswith("actions/setup-python"))
+    assert setup["with"]["cache-dependency-path"] == "requirements.txt"  # the cache follows it
+    installs = [
+        line.strip()
+        for s in update
+        for line in s.get("run", "").splitlines()
+        if "pip install" in line
+    ]
+    assert installs == [
+        "python -m pip install --quiet --require-hashes -r requirements.txt",
+        "python -m pip install --quiet --no-deps .",
+    ]
+    ci = steps("ci.yml", "test")
+    setup = next(s for s in ci if s.get("uses", "").startswith("actions/setup-python"))
+    assert setup["with"]["cache-dependency-path"] == "requirements-test.txt"
+
+
+def test_the_site_is_smoke_tested_before_it_is_uploaded():
+    update = steps("update.yml", "update")
+    runs = [s.get("run", "") + s.get("uses", "") for s in update]
+    build = next(i for i, r in enumerate(runs) if "papers update" in r)
+    smoke = next(i for i, r in enumerate(runs) if "python -m generator.smoke site" in r)
+    upload = next(i for i, r in enumerate(runs) if "upload-pages-artifact" in r)
+    assert build < smoke < upload
+    step = update[smoke]
+    assert "continue-on-error" not in step and "if" not in step  # a failure stops the job
+    body = step["run"]
+    assert body.index("python -m generator.smoke site") < body.index("built=true")
+    assert update[upload]["if"] == f"steps.{step['id']}.outputs.built == 'true'"
+    assert "needs.update.outputs.built == 'true'" in load("update.yml")["jobs"]["deploy"]["if"]
+    assert load("update.yml")["jobs"]["update"]["outputs"]["built"] == (
+        f"${{{{ steps.{step['id']}.outputs.built }}}}"
+    )
+
+
+def run_step(workflow: str, name: str, cwd: Path, **env: str) -> subprocess.CompletedProcess:
+    """A workflow step's `run:` script, as Actions runs it (bash -e, pipefail)."""
+    step = next(s for s in steps(workflow, "update") if s.get("name") == name)
+    return subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+        cwd=cwd,
+        env=os.environ | step.get("env", {}) | env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_the_rehearsed_site_passes_the_smoke_step(rehearsal, tmp_path):
+    project, _, update = rehearsal
+    assert update(*WINDOW).returncode == 0
+    output = tmp_path / "github_output"
+    output.touch()
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    result = run_step(
+        "update.yml", "Smoke-test the site", project, GITHUB_OUTPUT=str(output), PATH=path
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert output.read_text() == "built=true\n"
+    (project / "site" / "404.html").unlink()  # damaged: no upload
+    output.write_text("")
+    result = run_step(
+        "update.yml", "Smoke-test the site", project, GITHUB_OUTPUT=str(output), PATH=path
+    )
+    assert result.returncode == 1 and "404.html: missing" in result.stderr
+    assert output.read_text() == ""
+
+
+# -- the data commit against a concurrent push -------------------------------------------------
+COMMIT_SCRIPT = ROOT / ".github" / "scripts" / "commit-data.sh"
+PAPER = Path("data/papers/2510/2510.00001.yaml")
+
+
+class Repos:
+    """A bare remote, the workflow's checkout (`bot`) and someone else's clone (`other`)."""
+
+    def __init__(self, where: Path):
+        config = where / "gitconfig"
+        config.write_text("[user]\n\tname = Someone Else\n\temail = else@example.org\n")
+        self.env = os.environ | {"GIT_CONFIG_GLOBAL": str(config), "GIT_CONFIG_NOSYSTEM": "1"}
+        self.remote = where / "remote.git"
+        self.git(where, "init", "--quiet", "--bare", "-b", "main", str(self.remote))
+        seed = where / "seed"
+        self.git(where, "init", "--quiet", "-b", "main", str(seed))
+        if COMMIT_SCRIPT.exists():  # the repository carries its workflow's script
+            (seed / ".github/scripts").mkdir(parents=True)
+            shutil.copy(COMMIT_SCRIPT, seed / ".github/scripts/commit-data.sh")
+        self.write(seed, PAPER, "id: '2510.00001'\nupvotes: 1\n")
+        self.write(seed, Path("README.md"), "# Daily Papers\n")
+        self.git(seed, "add", ".")
+        self.git(seed, "commit", "--quiet", "-m", "seed")
+        self.git(seed, "push", "--quiet", str(self.remote), "main")
+        self.bot, self.other = where / "bot", where / "other"
+        for clone in (self.bot, self.other):
+            self.git(where, "clone", "--quiet", "--depth", "1", f"file://{self.remote}", str(clone))
+
+    def git(self, cwd: Path, *args: str) -> str:
+        done = subprocess.run(
+            ["git", *args], cwd=cwd, env=self.env, capture_output=True, text=True, check=True
+        )
+        return done.stdout
+
+    @staticmethod
+    def write(clone: Path, rel: Path, text: str) -> None:
+        (clone / rel).parent.mkdir(parents=True, exist_ok=True)
+        (clone / rel).write_text(text)
+
+    def push_from_other(self, rel: Path, text: str, message: str) -> None:
+        self.write(self.other, rel, text)
+        self.git(self.other, "commit", "--quiet", "-am", message)
+        self.git(self.other, "push", "--quiet", "origin", "main")
+
+    def commit_step(self, **env: str) -> subprocess.CompletedProcess:
+        return run_step(
+            "update.yml", "Commit data", self.bot, **(self.env | {"PUSH_BACKOFF": "0"} | env)
+        )
+
+    def remote_log(self) -> list[str]:
+        return self.git(self.remote, "log", "--format=%s", "main").splitlines()
+
+
+@pytest.fixture
+def repos(tmp_path) -> Repos:
+    return Repos(tmp_path)
+
+
+def test_the_data_commit_rebases_onto_a_concurrent_push(repos):
+    repos.write(repos.bot, PAPER.with_name("2510.00002.yaml"), "id: '2510.00002'\n")  # new paper
+    repos.write(repos.bot, PAPER, "id: '2510.00001'\nupvotes: 5\n")  # more upvotes
+    repos.push_from_other(Path("README.md"), "# Daily Papers\n\nMore words.\n", "README: more")
+    result = repos.commit_step()
+    assert result.returncode == 0, result.stdout + result.stderr
+    log = repos.remote_log()
+    assert log[0].startswith("data: update") and log[1:] == ["README: more", "seed"]
+    assert repos.git(repos.remote, "show", "main:README.md").endswith("More words.\n")
+    assert "upvotes: 5" in repos.git(repos.remote, "show", f"main:{PAPER}")
+    author = repos.git(repos.remote, "log", "-1", "--format=%an", "main").strip()
+    assert author == "github-actions[bot]"
+
+
+def test_unchanged_data_commits_nothing(repos):
+    result = repos.commit_step()
+    assert result.returncode == 0 and "data/ unchanged" in result.stdout
+    assert repos.remote_log() == ["seed"]
+
+
+def test_a_conflicting_push_fails_loudly_and_pushes_nothing(repos):
+    repos.push_from_other(PAPER, "id: '2510.00001'\nupvotes: 2\n", "hand edit of a paper")
+    repos.write(repos.bot, PAPER, "id: '2510.00001'\nupvotes: 5\n")
+    result = repos.commit_step()
+    assert result.returncode == 1
+    assert "conflicts" in result.stderr and str(PAPER) in result.stderr
+    assert repos.remote_log() == ["hand edit of a paper", "seed"]
+    git_dir = repos.bot / ".git"
+    assert not (git_dir / "rebase-merge").exists() and not (git_dir / "rebase-apply").exists()
+
+
+def test_the_push_gives_up_after_a_bounded_number_of_attempts(repos):
+    hook = repos.remote / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\necho 'rejected for the test' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    repos.write(repos.bot, PAPER, "id: '2510.00001'\nupvotes: 5\n")
+    result = repos.commit_step(PUSH_ATTEMPTS="3")
+    assert result.returncode == 1 and "after 3 attempts" in result.stderr
+    assert result.stdout.count("push rejected") == 2
