@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -17,6 +17,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    field_validator,
     model_serializer,
     model_validator,
 )
@@ -30,6 +31,8 @@ SourceKind = Literal["hf-api", "hf-html", "text-scrape", "arxiv"]
 # How much a source's text fields are trusted when two captures disagree: a plain-text page
 # scrape loses words and structure, so it only ever fills gaps left by the structured sources.
 SOURCE_RANK: dict[str, int] = {"text-scrape": 0, "arxiv": 1, "hf-html": 2, "hf-api": 2}
+# Sorts before every real capture time (a record without sources, a capture without one).
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 PaperId = Annotated[str, StringConstraints(pattern=PAPER_ID_RE.pattern)]
 Text = Annotated[str, StringConstraints(min_length=1)]
@@ -80,11 +83,23 @@ class ArxivInfo(Record):
 
 
 class Source(Record):
-    """Provenance: which source a capture came from, what exactly, and when it was taken."""
+    """Provenance: which source a capture came from, what exactly, and when it was taken
+    (``fetched_at``: the capture time that orders text fields in ``merge``)."""
 
     kind: SourceKind
     ref: Text
     fetched_at: datetime
+
+    @field_validator("fetched_at")
+    @classmethod
+    def _utc(cls, value: datetime) -> datetime:
+        # A hand-edited time without a zone is read as UTC, so capture times always compare.
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+    @property
+    def key(self) -> tuple[int, datetime]:
+        """How far this capture's text is trusted: its source's rank, then how recent it is."""
+        return SOURCE_RANK[self.kind], self.fetched_at
 
 
 class Paper(Record):
@@ -116,9 +131,14 @@ class Paper(Record):
         return self.id.startswith("title-")
 
     @property
-    def rank(self) -> int:
-        """The best rank among this paper's sources (see ``SOURCE_RANK``)."""
-        return max((SOURCE_RANK[s.kind] for s in self.sources), default=0)
+    def capture_key(self) -> tuple[int, datetime]:
+        """The best ``Source.key`` among this record's sources: its text fields are that new."""
+        return max((s.key for s in self.sources), default=(0, EPOCH))
+
+    @property
+    def arxiv_time(self) -> datetime:
+        """When arXiv's metadata (``arxiv``) was last asked for."""
+        return max((s.fetched_at for s in self.sources if s.kind == "arxiv"), default=EPOCH)
 
     def to_record(self) -> dict[str, Any]:
         """The stored form: JSON types, no empty or default fields, key order as declared."""

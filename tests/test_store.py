@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.errors import InputError, PapersError
 from generator.merge import merge
-from generator.model import Author, Paper, Source, title_id
+from generator.model import ArxivInfo, Author, Paper, Source, title_id
 from generator.store import Store, dump_yaml
 
 T0 = datetime(2025, 10, 15, 8, tzinfo=UTC)
@@ -203,3 +205,101 @@ def test_lock_keeps_a_second_run_out(store):
             pass
     with store.lock():  # released
         pass
+
+
+# -- order independence: the newest capture wins text fields, whatever the order ---------------
+def capture(at: datetime, kind: str = "hf-api", ref: str | None = None, **fields) -> Paper:
+    source = Source(kind=kind, ref=ref or f"file:{at:%Y-%m-%dT%H-%M-%SZ}.json", fetched_at=at)
+    return paper(sources=[source], **fields)
+
+
+def fields_of(p: Paper) -> dict:
+    return p.model_dump(exclude={"sources"})
+
+
+@pytest.mark.parametrize(
+    ("field", "old", "new"),
+    [
+        ("title", "An Old Title", "A New Title"),
+        ("abstract", "The old abstract, and longer.", "The new abstract."),
+        ("ai_summary", "Old summary.", "New summary."),
+        ("github_repo", "https://github.com/old/repo", "https://github.com/new/repo"),
+        ("project_page", "https://old.example/", "https://new.example/"),
+        ("daily_date", date(2025, 10, 15), date(2025, 10, 16)),
+    ],
+)
+def test_the_newer_capture_wins_whatever_the_order(store, field, old, new):
+    older, newer = capture(T0, **{field: old}), capture(T1, **{field: new})
+    assert getattr(merge(older, newer), field) == new
+    assert getattr(merge(newer, older), field) == new
+    store.add([newer])
+    store.add([older])  # an old snapshot imported last
+    assert getattr(store.get(newer.id), field) == new
+
+
+def test_a_newer_record_still_takes_gaps_from_an_older_capture():
+    newer = capture(T1, abstract="", upvotes=5)
+    older = capture(T0, abstract="Only the old one has it.", ai_summary="Old.", upvotes=9)
+    for merged in (merge(newer, older), merge(older, newer)):
+        assert (merged.abstract, merged.ai_summary, merged.upvotes) == (
+            "Only the old one has it.",
+            "Old.",
+            9,
+        )
+
+
+def test_a_tie_is_broken_by_the_values_not_the_order():
+    a, b = (
+        capture(T0, ref="file:a.json", title="Short"),
+        capture(T0, ref="file:b.json", title="Longer"),
+    )
+    assert merge(a, b).title == merge(b, a).title == "Longer"
+    c = capture(T0, ref="file:c.json", title="Bbbbbb")
+    assert merge(b, c).title == merge(c, b).title == "Longer"  # same length: the larger
+
+
+def test_a_record_never_moves_back_in_time_when_a_ref_repeats():
+    newer = capture(T1, ref="file:2025-10-15.json", abstract="New.")
+    older = capture(T0, ref="file:2025-10-15.json", abstract="Old.", ai_summary="Only here.")
+    merged = merge(newer, older)  # the same file name from another folder, captured earlier
+    assert merged.abstract == "New." and merged.ai_summary == "Only here."
+    assert [s.fetched_at for s in merged.sources] == [T1]
+    assert merge(merged, capture(T0 + (T1 - T0) / 2, abstract="Between.")).abstract == "New."
+
+
+def test_arxiv_metadata_comes_from_the_latest_arxiv_answer():
+    old = capture(T0, kind="arxiv", ref="arxiv?1", arxiv=ArxivInfo(version=1))
+    new = capture(T1, kind="arxiv", ref="arxiv?2", arxiv=ArxivInfo(version=2))
+    stored = capture(T1 + (T1 - T0), arxiv=None)  # a later Hugging Face capture
+    assert merge(merge(stored, old), new).arxiv.version == 2
+    assert merge(merge(stored, new), old).arxiv.version == 2
+
+
+TIMES = st.sampled_from([T0, T1, datetime(2025, 10, 17, tzinfo=UTC)])
+MAYBE_TEXT = st.sampled_from(["", "a", "b", "ab", "A longer text."])
+
+
+@st.composite
+def captures(draw, ref: str) -> Paper:
+    optional = st.none() | MAYBE_TEXT.filter(bool)
+    return capture(
+        draw(TIMES),
+        kind=draw(st.sampled_from(["hf-api", "hf-html", "text-scrape", "arxiv"])),
+        ref=ref,
+        title=draw(MAYBE_TEXT.filter(bool)),
+        abstract=draw(MAYBE_TEXT),
+        ai_summary=draw(optional),
+        github_repo=draw(optional),
+        project_page=draw(optional),
+        ai_keywords=draw(st.lists(MAYBE_TEXT.filter(bool), max_size=2)),
+        authors=[Author(name=n) for n in draw(st.lists(MAYBE_TEXT.filter(bool), max_size=2))],
+        daily_date=draw(st.sampled_from([date(2025, 10, 15), date(2025, 10, 16)])),
+        upvotes=draw(st.integers(0, 3)),
+        github_stars=draw(st.none() | st.integers(0, 3)),
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(a=captures("file:a.json"), b=captures("file:b.json"))
+def test_merging_two_captures_in_either_order_gives_the_same_record(a, b):
+    assert fields_of(merge(a, b)) == fields_of(merge(b, a))
