@@ -26,7 +26,7 @@ from .fetch import (
     refresh_window,
     today_in_new_york,
 )
-from .importer import ImportOptions, import_paths
+from .importer import ImportOptions, import_paths, parse_iso_time
 from .render import Renderer
 from .settings import Settings, load_settings
 from .site import build_site, serve_site
@@ -37,6 +37,7 @@ Examples:
   papers import ../shared/corpus/hf-daily-papers          # a folder of API responses
   papers import 2025-10-15.json                           # one saved API response
   papers import --year 2025 page.txt                      # a plain-text page scrape
+  papers import --captured-at 2025-10-16T09:00Z day.json  # say when it was captured
 
 \b
 Which parser reads a file is decided by its suffix:
@@ -47,6 +48,17 @@ Which parser reads a file is decided by its suffix:
   .txt   a plain-text scrape of the Daily Papers page. Its date line ("Sep 10") has no year:
          --date gives the full date, --year the year; otherwise the year is inferred as the
          latest one in which that day is not in the future (so pass --year for old scrapes).
+
+\b
+When captures disagree, text fields (title, abstract, AI summary, repository, project page...)
+come from the latest capture, whatever the order they are imported in (counts take the
+largest value; an empty field never erases; a .txt scrape only fills gaps). A file's capture
+time is, in order: --captured-at (ISO 8601, UTC unless a zone is given); a UTC time in its
+name (2025-10-15T14-03-00Z.json); the latest time in its content (publishedAt,
+submittedOnDailyAt, ...: it was captured after all of them); the day it is dated, at 00:00 UTC.
+
+A paper listed twice in one file is stored once: identical entries silently, differing ones
+merged by the same rules, with a "note:" naming the file and the entries.
 
 In folders, README/LICENSE/MANIFEST-like files are skipped. Each file is parsed completely
 before anything is stored: a bad file changes nothing, the others are still imported, and the
@@ -126,17 +138,32 @@ def main(click_ctx: click.Context, project: Path, quiet: bool) -> None:
     click_ctx.obj = Context(project, quiet)
 
 
+def _iso_time(value: str | None):
+    try:
+        return None if value is None else parse_iso_time(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not an ISO 8601 time") from None
+
+
 @main.command("import", epilog=EPILOG_IMPORT)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="Daily date of every file.")
 @click.option("--year", type=click.IntRange(2023, 2100), help="Year of a text scrape's date line.")
+@click.option(
+    "--captured-at",
+    metavar="TIME",
+    callback=lambda _c, _p, v: _iso_time(v),
+    help="When every file was captured (ISO 8601); default: see below.",
+)
 @pass_ctx
-def import_cmd(ctx: Context, paths: tuple[Path, ...], day, year: int | None) -> None:
+def import_cmd(ctx: Context, paths: tuple[Path, ...], day, year: int | None, captured_at) -> None:
     """Import saved captures (files or folders) into data/, offline."""
-    options = ImportOptions(day=day.date() if day else None, year=year)
+    options = ImportOptions(day=day.date() if day else None, year=year, captured_at=captured_at)
     store = ctx.store()
     with store.lock():
         result = import_paths(store, paths, options)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
     t = result.tally
     ctx.say(
         f"imported {result.files} file(s): {t.new} new, {t.updated} updated, "

@@ -69,22 +69,28 @@ def hf_client(settings: Settings) -> Client:
 
 # -- Daily Papers ------------------------------------------------------------------------------
 def capture_day(client: Client, settings: Settings, day: date, at: datetime):
-    """The papers of one day, from the API or, if that fails, the HTML page; and a note."""
+    """The papers of one day, from the API or, if that fails, the HTML page; and notes.
+
+    The capture time is the server's ``Date``; ``at`` (our clock) only stands in without one.
+    """
+    notes: list[str] = []
     try:
-        raw, url = fetch_daily_papers(client, settings.hf_endpoint, day)
-        return parse_daily_papers(raw, where=url, ref=url, day=day, fetched_at=at), None
+        raw, url, answered = fetch_daily_papers(client, settings.hf_endpoint, day)
+        captured = answered or at
+        return parse_daily_papers(raw, where=url, day=day, fetched_at=captured, notes=notes), notes
     except (FetchError, InputError) as api_error:
         if not settings.html_fallback:
             raise PapersError(f"{day}: {api_error}") from None
+        notes = [f"{day}: {api_error}; used the HTML page instead"]
         try:
-            text, url = fetch_daily_page(client, settings.hf_endpoint, day)
+            text, url, answered = fetch_daily_page(client, settings.hf_endpoint, day)
             raw = parse_daily_papers_html(text, url)
             papers = parse_daily_papers(
-                raw, where=url, ref=url, day=day, fetched_at=at, kind="hf-html"
+                raw, where=url, day=day, fetched_at=answered or at, kind="hf-html", notes=notes
             )
         except (FetchError, InputError) as html_error:
             raise PapersError(f"{day}: {api_error}; HTML page: {html_error}") from None
-        return papers, f"{day}: {api_error}; used the HTML page instead"
+        return papers, notes
 
 
 def fetch_days(
@@ -108,12 +114,11 @@ def fetch_days(
 
 def _store_day(store: Store, day: date, future, result: FetchResult, journal) -> None:
     try:
-        papers, note = future.result()
+        papers, notes = future.result()
     except PapersError as exc:
         result.failures.append(str(exc))
         return
-    if note:
-        result.notes.append(note)
+    result.notes += notes
     # An empty answer stores nothing and removes nothing: stored papers of that day stay.
     result.empty += not papers
     store.add(papers, result.tally)
@@ -183,14 +188,14 @@ def enrich(
 
 def _enrich_batch(client, settings, limiter, store, batch: list[Paper], at, result) -> None:
     try:
-        data, url = arxiv.fetch_by_ids(
+        data, url, answered = arxiv.fetch_by_ids(
             client, settings.arxiv_endpoint, limiter, [p.id for p in batch]
         )
         entries = {e.id: e for e in arxiv.parse_arxiv_feed(data, url)}
     except (FetchError, InputError) as exc:
         result.failures.append(str(exc))
         return
-    source = Source(kind="arxiv", ref=url, fetched_at=at)
+    source = Source(kind="arxiv", ref=url, fetched_at=answered or at)
     captures = [
         p.model_copy(update={"arxiv": entries[p.id].info, "sources": [source]})
         for p in batch
@@ -201,7 +206,9 @@ def _enrich_batch(client, settings, limiter, store, batch: list[Paper], at, resu
 
 def _resolve_title(client, settings, limiter, store, paper: Paper, at, result) -> None:
     try:
-        data, url = arxiv.fetch_by_title(client, settings.arxiv_endpoint, limiter, paper.title)
+        data, url, answered = arxiv.fetch_by_title(
+            client, settings.arxiv_endpoint, limiter, paper.title
+        )
         entries = arxiv.parse_arxiv_feed(data, url)
     except (FetchError, InputError) as exc:
         result.failures.append(str(exc))
@@ -217,6 +224,6 @@ def _resolve_title(client, settings, limiter, store, paper: Paper, at, result) -
         published_at=match.published,
         daily_date=paper.daily_date,
         arxiv=match.info,
-        sources=[Source(kind="arxiv", ref=url, fetched_at=at)],
+        sources=[Source(kind="arxiv", ref=url, fetched_at=answered or at)],
     )
     store.add([capture], result.tally)

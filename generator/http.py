@@ -14,6 +14,7 @@ import random
 import threading
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -139,6 +140,17 @@ def retry_after(value: str | None) -> float | None:
         return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
     except (TypeError, ValueError):
         return None
+
+
+def response_time(response: httpx.Response) -> datetime | None:
+    """When the server answered, from its ``Date`` header (UTC); None if absent or unreadable.
+    It is the capture time of a fetch: the server's clock, not ours, orders captures."""
+    try:
+        when = parsedate_to_datetime(response.headers.get("Date", ""))
+    except (TypeError, ValueError):
+        return None
+    # "-0000" (UTC, origin unknown) parses without a zone.
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
 
 def _describe(exc: httpx.HTTPError) -> str:

@@ -12,7 +12,8 @@ Routes (the real services' paths):
 ``("status", code, headers)``, ``("slow", seconds)``, ``("reset",)``, ``("truncate",)``,
 ``("html200",)``, ``("body", bytes)``. ``route`` is ``"api"``, ``"page"`` or ``"arxiv"``;
 ``key`` the date (or ``"*"`` for every request of that route). Every request is recorded in
-``server.requests``.
+``server.requests``. Every answer carries a ``Date`` header, as real servers' do (it is a
+fetch's capture time): the current time, or ``server.date`` when a test sets it.
 
 Run on its own to serve a whole corpus:
 ``python -m tests.replay_server --api-dir ../shared/corpus/hf-daily-papers --port 8123``.
@@ -56,6 +57,7 @@ class ReplayServer(ThreadingHTTPServer):
         self.api_dir, self.arxiv_feed = Path(api_dir), arxiv_feed
         self.faults: dict[tuple[str, str], list[tuple]] = defaultdict(list)
         self.requests: list[tuple[str, dict[str, list[str]], dict[str, str]]] = []
+        self.date: str | None = None  # the Date header's value, instead of the current time
         self.lock = threading.Lock()
 
     @property
@@ -88,6 +90,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, *args: object) -> None:  # keep test output quiet
         pass
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        # send_response() sends Date from this; a test can fix it to check capture times.
+        return self.server.date or super().date_time_string(timestamp)
 
     def do_GET(self) -> None:
         parts = urlsplit(self.path)

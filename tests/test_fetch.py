@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from generator.importer import ImportOptions, import_paths
 from generator.settings import load_settings
 from generator.store import Store
 
-from .conftest import API_DIR, ARXIV_FEED, SEED, make_project
+from .conftest import API_DIR, ARXIV_FEED, FIXTURES, SEED, make_project
 from .replay_server import ReplayServer
 
 FAST = dict(http_timeout=1.0, http_retries=3, http_backoff=0.01, arxiv_interval=0, fetch_days=1)
@@ -251,3 +252,37 @@ def test_a_fuller_later_capture_adds_papers_and_updates_counts(project, server):
     assert {i: stored[e["paper"]["id"]].upvotes for i, e in enumerate(entries)} == {
         i: e["paper"]["upvotes"] for i, e in enumerate(entries)
     }
+
+
+def test_the_capture_time_of_a_fetch_is_the_servers_date(project, server):
+    server.date = "Sat, 18 Oct 2025 09:30:00 GMT"
+    assert papers(project, server, "fetch", "--date", DAY).returncode == 0
+    times = {s.fetched_at for p in store_of(project).load_all() for s in p.sources}
+    assert times == {datetime(2025, 10, 18, 9, 30, tzinfo=UTC)}
+
+
+def test_an_older_fetch_fills_gaps_but_never_overwrites_a_newer_capture(project, server, tmp_path):
+    entries = json.loads((API_DIR / f"{DAY}.json").read_text())
+    newer = tmp_path / f"{DAY}T20-00-00Z.json"  # saved that evening
+    newer.write_text(json.dumps([dict(entries[0], title="Evening Title")]))
+    import_paths(store_of(project), [newer], ImportOptions())
+    server.date = "Wed, 15 Oct 2025 12:00:00 GMT"  # a fetch answered at noon, run later
+    assert papers(project, server, "fetch", "--date", DAY).returncode == 0
+    stored = store_of(project).get(entries[0]["paper"]["id"])
+    assert stored.title == "Evening Title"
+    assert len(stored.sources) == 2
+
+
+def test_fetch_and_import_of_a_day_listing_a_paper_twice_store_the_same_records(
+    project, server, tmp_path
+):
+    repeated = FIXTURES / "repeated" / "2025-07-04.json"
+    shutil.copy(repeated, server.api_dir / repeated.name)
+    result = papers(project, server, "fetch", "--date", "2025-07-04")
+    assert result.returncode == 0, result.stderr
+    assert "note:" not in result.stderr
+    imported = Store(tmp_path / "imported")
+    assert not import_paths(imported, [repeated], ImportOptions()).failures
+    fetched = records(store_of(project))
+    assert fetched == records(imported)
+    assert set(fetched) == {e["paper"]["id"] for e in json.loads(repeated.read_text())}

@@ -8,9 +8,11 @@ from datetime import UTC, date, datetime
 import pytest
 
 from generator.errors import InputError
-from generator.sources.hf_api import load_json, parse_daily_papers
+from generator.sources.hf_api import latest_time, load_json, parse_daily_papers
 
-from .conftest import API_DIR
+from .conftest import API_DIR, FIXTURES
+
+REPEATED_DIR = FIXTURES / "repeated"
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -125,12 +127,42 @@ def test_bad_entries_name_the_field(mutate, field, problem):
         parse_daily_papers(raw, where="f.json", fetched_at=NOW, day=date(2026, 3, 5))
 
 
-def test_not_an_array_and_duplicates_are_rejected():
+def test_not_an_array_is_rejected():
     with pytest.raises(InputError, match="expected a JSON array"):
         parse_daily_papers({"error": "x"}, where="f", fetched_at=NOW)
-    raw = json.loads((API_DIR / "2026-03-05.json").read_text(encoding="utf-8"))[:1] * 2
-    with pytest.raises(InputError, match="appears twice"):
-        parse_daily_papers(raw, where="f", fetched_at=NOW, day=date(2026, 3, 5))
+
+
+def test_a_paper_listed_twice_identically_is_one_paper_without_a_note():
+    raw = json.loads((REPEATED_DIR / "2025-07-04.json").read_text(encoding="utf-8"))
+    notes: list[str] = []
+    papers = parse_daily_papers(raw, where="f.json", fetched_at=NOW, notes=notes)
+    ids = [e["paper"]["id"] for e in raw]
+    assert len(ids) == len(set(ids)) + 1
+    assert [p.id for p in papers] == list(dict.fromkeys(ids)) and notes == []
+
+
+def test_a_paper_listed_twice_differently_is_merged_with_a_note():
+    raw = json.loads((API_DIR / "2025-10-15.json").read_text(encoding="utf-8"))[:3]
+    first = raw[1]
+    again = dict(first, numComments=0, paper=dict(first["paper"], upvotes=999, ai_summary="Short."))
+    notes: list[str] = []
+    papers = parse_daily_papers([*raw, again], where="f.json", fetched_at=NOW, notes=notes)
+    assert len(papers) == 3
+    merged = papers[1]
+    assert merged.upvotes == 999 and merged.num_comments == first["numComments"] > 0
+    assert merged.ai_summary == first["paper"]["ai_summary"]  # same capture: the longer text
+    assert notes == [f"f.json: entries [1] and [3] are both paper {merged.id} and differ; merged"]
+    reverse = parse_daily_papers([again, *raw], where="f.json", fetched_at=NOW)
+    assert {p.id: p for p in reverse}[merged.id] == merged
+
+
+def test_latest_time_is_the_latest_time_field_anywhere():
+    raw = json.loads((API_DIR / "2025-10-15.json").read_text(encoding="utf-8"))
+    assert latest_time(raw) == datetime(2025, 10, 15, 7, 7, 51, tzinfo=UTC)
+    assert latest_time([{"title": "2099-01-01T00:00:00Z", "paper": {"upvotes": 3}}]) is None
+    assert latest_time({"error": "x"}) is None
+    deep = [{"paper": {"authors": [{"statusLastChangedAt": "2025-01-02T03:04:05.678+01:00"}]}}]
+    assert latest_time(deep) == datetime(2025, 1, 2, 2, 4, 5, tzinfo=UTC)
 
 
 def test_without_any_date_the_error_says_how_to_give_one():

@@ -59,7 +59,6 @@ def crafted(tmp: Path) -> dict[str, tuple[Path, str]]:
             ).encode(),
             "paper.title: missing",
         ),
-        "duplicate": (json.dumps([good[0], good[0]]).encode(), "appears twice"),
         "not-a-list": (b'{"error": "Too many requests"}', "expected a JSON array"),
         "empty": (b"", "empty file"),
         "not-utf8": (b'[{"title": "\xff\xfe"}]', "not UTF-8"),
@@ -90,6 +89,21 @@ def test_every_malformed_file_is_rejected_clearly_and_changes_nothing(tmp_path):
         assert f"error: {path}" in result.stderr, result.stderr
         assert re.search(problem, result.stderr), result.stderr
         assert snapshot(data) == before, path
+
+
+def test_a_paper_listed_twice_is_not_malformed(tmp_path):
+    # Real answers do this; the entries merge (data/README.md) and the day is stored.
+    project = make_project(tmp_path / "project")
+    good = json.loads((API_DIR / "2026-03-05.json").read_text(encoding="utf-8"))
+    changed = dict(good[0], paper=dict(good[0]["paper"], upvotes=good[0]["paper"]["upvotes"] + 1))
+    path = tmp_path / "2026-03-05-duplicate.json"
+    path.write_text(json.dumps([good[0], good[1], good[0], changed]), encoding="utf-8")
+    result = papers_cli(project, "import", str(path))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("note: ") == 1 and "entries [0] and [3]" in result.stderr
+    stored = {p.id: p for p in Store(project / "data").load_all()}
+    assert set(stored) == {good[0]["paper"]["id"], good[1]["paper"]["id"]}
+    assert stored[good[0]["paper"]["id"]].upvotes == changed["paper"]["upvotes"]
 
 
 def test_valid_files_of_the_same_run_still_import(tmp_path):

@@ -9,16 +9,32 @@ import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
+import httpx
 import pytest
 
 from generator.errors import InputError
-from generator.http import RateLimiter, retry_after
+from generator.http import RateLimiter, response_time, retry_after
 from generator.importer import ImportOptions, import_paths
 from generator.sources.hf_html import parse_daily_papers_html
 from generator.store import Store
 
 from .conftest import API_DIR
 from .replay_server import daily_page_html
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("Wed, 15 Oct 2025 14:03:00 GMT", datetime(2025, 10, 15, 14, 3, tzinfo=UTC)),
+        ("Wed, 15 Oct 2025 16:03:00 +0200", datetime(2025, 10, 15, 14, 3, tzinfo=UTC)),
+        ("Wed, 15 Oct 2025 14:03:00 -0000", datetime(2025, 10, 15, 14, 3, tzinfo=UTC)),
+        ("yesterday", None),
+        (None, None),
+    ],
+)
+def test_response_time_is_the_date_header(header, expected):
+    response = httpx.Response(200, headers={"Date": header} if header else {})
+    assert response_time(response) == expected
 
 
 def test_retry_after_forms():

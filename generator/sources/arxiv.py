@@ -14,6 +14,7 @@ from typing import Any
 import feedparser
 
 from ..errors import InputError
+from ..http import response_time
 from ..model import ArxivInfo, Author, clean_text
 
 BATCH = 100  # ids per call: arXiv allows a few hundred, and smaller answers fail less
@@ -36,16 +37,19 @@ class ArxivEntry:
         self.abstract, self.authors, self.published = abstract, authors, published
 
 
-def fetch_arxiv(client, endpoint: str, limiter, **params: Any) -> tuple[bytes, str]:
+Fetched = tuple[bytes, str, datetime | None]  # the answer, its URL, when arXiv answered
+
+
+def fetch_arxiv(client, endpoint: str, limiter, **params: Any) -> Fetched:
     response = client.get(endpoint, params=params, limiter=limiter)
-    return response.content, str(response.url)
+    return response.content, str(response.url), response_time(response)
 
 
-def fetch_by_ids(client, endpoint: str, limiter, ids: list[str]) -> tuple[bytes, str]:
+def fetch_by_ids(client, endpoint: str, limiter, ids: list[str]) -> Fetched:
     return fetch_arxiv(client, endpoint, limiter, id_list=",".join(ids), max_results=len(ids))
 
 
-def fetch_by_title(client, endpoint: str, limiter, title: str) -> tuple[bytes, str]:
+def fetch_by_title(client, endpoint: str, limiter, title: str) -> Fetched:
     words = re.sub(r"[^\w\s-]", " ", title).split()
     query = "ti:" + " AND ti:".join(words) if words else 'ti:""'
     return fetch_arxiv(client, endpoint, limiter, search_query=query, max_results=10)

@@ -15,6 +15,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import InputError, pydantic_field
+from ..http import response_time
+from ..merge import merge
 from ..model import ARXIV_ID, Account, Author, Paper, Source, clean_text
 
 # Until this day the top-level ``publishedAt`` was the Daily Papers submission time; from it on,
@@ -84,23 +86,64 @@ def parse_daily_papers(
     day: date | None = None,
     kind: str = "hf-api",
     ref: str | None = None,
+    notes: list[str] | None = None,
 ) -> list[Paper]:
-    """Turn one day's API answer (a JSON array) into papers.
+    """Turn one day's API answer (a JSON array) into papers, one per paper id.
 
     ``day`` is the date the answer was asked for; entries that carry ``submittedOnDailyAt`` use
-    that instead, as it is the authoritative daily date. ``where`` names the input in errors,
-    ``ref`` in the stored provenance (default: ``where``).
+    that instead, as it is the authoritative daily date. ``fetched_at`` is the capture time.
+    ``where`` names the input in errors and notes, ``ref`` in the stored provenance (default:
+    ``where``). A paper listed twice is merged; when its entries differ, ``notes`` says so.
     """
     source = Source(kind=kind, ref=ref or where, fetched_at=fetched_at)
     if not isinstance(raw, list):
         raise InputError(where, f"expected a JSON array of Daily Papers entries, got {_kind(raw)}")
     papers: dict[str, Paper] = {}
+    first: dict[str, int] = {}  # paper id -> index of its first entry, for notes
     for index, item in enumerate(raw):
         paper = parse_entry(_Entry(item, where, index), source=source, day=day)
-        if paper.id in papers:
-            raise InputError(where, f"paper {paper.id} appears twice", field=f"[{index}].paper.id")
-        papers[paper.id] = paper
+        if paper.id not in papers:
+            papers[paper.id], first[paper.id] = paper, index
+        elif paper != papers[paper.id]:
+            # The real API does list a paper twice (and a paper can move between pages while a
+            # day fills): both entries are true, so they merge like two captures would.
+            papers[paper.id] = merge(papers[paper.id], paper)
+            if notes is not None:
+                notes.append(
+                    f"{where}: entries [{first[paper.id]}] and [{index}] are both paper "
+                    f"{paper.id} and differ; merged"
+                )
     return list(papers.values())
+
+
+def latest_time(raw: Any) -> datetime | None:
+    """The latest time in an answer (``publishedAt``, ``submittedOnDailyAt``, authors'
+    ``statusLastChangedAt``, ...), to the second: the answer was captured after it.
+
+    Only values of keys named ``…At`` count (the API's name for a time), so a title or an
+    abstract that happens to be a date cannot move a capture forward. Walked with a stack, not
+    recursion: the input is not validated yet, and may nest as deep as JSON allows.
+    """
+    times, stack = [], [raw]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, list):
+            stack += value
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                when = _iso_time(item) if isinstance(item, str) and key.endswith("At") else None
+                times += [when] if when else []
+                stack.append(item)
+    return max(times).replace(microsecond=0) if times else None
+
+
+def _iso_time(text: str) -> datetime | None:
+    """An ISO 8601 time with a zone, in UTC; anything else (a bare date, garbage) is None."""
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when.astimezone(UTC) if when.tzinfo is not None else None
 
 
 def _kind(raw: Any) -> str:
@@ -214,30 +257,36 @@ def daily_papers_url(endpoint: str) -> str:
     return f"{endpoint.rstrip('/')}/api/daily_papers"
 
 
-def fetch_daily_papers(client, endpoint: str, day: date) -> tuple[list[Any], str]:
-    """All entries the API lists for ``day`` (paging until a short page), and the URL asked.
+def fetch_daily_papers(client, endpoint: str, day: date) -> tuple[list[Any], str, datetime | None]:
+    """All entries the API lists for ``day`` (every page, until a short one), the URL asked, and
+    when the server answered (its ``Date``; None without one).
 
-    Raises ``InputError`` when an answer is not a JSON array (an HTML error page, a truncated
-    body), ``FetchError`` when the request fails after retries.
+    Entries are kept as listed, repeats included: ``parse_daily_papers`` merges them, as it
+    does for a saved answer. Raises ``InputError`` when an answer is not a JSON array (an HTML
+    error page, a truncated body), ``FetchError`` when the request fails after retries.
     """
     url = daily_papers_url(endpoint)
-    entries: dict[str, Any] = {}
+    entries: list[Any] = []
+    seen: set[str] = set()
+    times: list[datetime] = []
     for page in range(MAX_PAGES):
         params = {"date": day.isoformat(), "limit": PAGE_SIZE, "p": page}
         response = client.get(url, params=params)
         raw = load_json(response.content, str(response.url))
         if not isinstance(raw, list):
             raise InputError(str(response.url), f"expected a JSON array, got {_kind(raw)}")
-        before = len(entries)
-        for entry in raw:  # a paper can move between pages while a day fills: keep the last
-            entries[_entry_id(entry, len(entries))] = entry
-        if len(raw) < PAGE_SIZE or len(entries) == before:
+        ids = {_entry_id(entry, len(entries) + i) for i, entry in enumerate(raw)}
+        entries += raw
+        times += filter(None, [response_time(response)])
+        # A page with no new paper means a server that ignores ``p``: asking on would loop.
+        if len(raw) < PAGE_SIZE or ids <= seen:
             break
-    return list(entries.values()), f"{url}?date={day.isoformat()}"
+        seen |= ids
+    return entries, f"{url}?date={day.isoformat()}", max(times, default=None)
 
 
 def _entry_id(entry: Any, fallback: int) -> str:
     paper = entry.get("paper") if isinstance(entry, dict) else None
     paper_id = paper.get("id") if isinstance(paper, dict) else None
-    # Malformed entries are kept (under a unique key) so that parsing reports them.
+    # A malformed entry counts as new (its position is unique); parsing then reports it.
     return paper_id if isinstance(paper_id, str) else f"#{fallback}"

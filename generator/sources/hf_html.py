@@ -8,11 +8,12 @@ API's answer. Used by ``papers import page.html`` and as the fetcher's fallback.
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from html.parser import HTMLParser
 from typing import Any
 
 from ..errors import InputError
+from ..http import response_time
 
 
 class _PropsFinder(HTMLParser):
@@ -47,8 +48,8 @@ def daily_page_url(endpoint: str, day: date) -> str:
     return f"{endpoint.rstrip('/')}/papers/date/{day.isoformat()}"
 
 
-def fetch_daily_page(client, endpoint: str, day: date) -> tuple[str, str]:
-    """The HTML of the day's page and its URL."""
+def fetch_daily_page(client, endpoint: str, day: date) -> tuple[str, str, datetime | None]:
+    """The HTML of the day's page, its URL, and when the server answered (None if unknown)."""
     url = daily_page_url(endpoint, day)
     response = client.get(url)
-    return response.text, url
+    return response.text, url, response_time(response)
