@@ -313,9 +313,7 @@ def _render(ctx: Context) -> str:
     stored = store.load_all()
     papers = select_topics(stored, settings.topics)
     result = Renderer(settings, cache=settings.cache_dir).render_all(papers, store.hashes)
-    indexed = search.update_index(
-        papers, settings.generated_dir, settings.cache_dir, store.hashes
-    )
+    indexed = search.update_index(papers, settings.generated_dir, settings.cache_dir, store.hashes)
     days = len({p.daily_date for p in papers})
     shown = f"{len(papers)} of {len(stored)}" if len(papers) < len(stored) else f"{len(papers)}"
     return (
