@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -52,6 +53,15 @@ def configure(project: Path, site_url: str | None = None, **settings: object) ->
             config = config.replace("  papers:\n", "  papers:\n" + line, 1)
     (project / "mkdocs.yml").write_text(config, encoding="utf-8")
     return project
+
+
+def papers(project: Path, *args: str, env: dict[str, str | None] | None = None) -> Result:
+    """Run ``papers -C project ARGS`` as a user would, in this process (click's CliRunner):
+    exit code, stdout and stderr as a user sees them, without an interpreter per call.
+    ``env`` sets (or, with None, unsets) environment variables for the run."""
+    from generator.cli import main
+
+    return CliRunner().invoke(main, ["-C", str(project), *args], env=env, catch_exceptions=False)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,19 +13,15 @@ from generator.settings import load_settings
 from generator.store import Store
 
 from .conftest import API_DIR, SEED, make_project
+from .conftest import papers as run_papers
 
 pytestmark = pytest.mark.slow
 
 
-def papers(project: Path, *args: str, ok: bool = True) -> subprocess.CompletedProcess:
-    result = subprocess.run(
-        [sys.executable, "-m", "generator", "-C", str(project), *args],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+def papers(project: Path, *args: str, ok: bool = True):
+    result = run_papers(project, *args)
     if ok:
-        assert result.returncode == 0, result.stderr
+        assert result.exit_code == 0, result.output
     return result
 
 
@@ -117,7 +112,7 @@ def test_import_is_idempotent_and_bad_files_fail_cleanly(built, tmp_path):
     bad = tmp_path / "2025-01-01.json"
     bad.write_text('[{"paper": {"id": "2501.00001"', encoding="utf-8")
     failed = papers(project, "import", str(bad), str(API_DIR / "2026-03-05.json"), ok=False)
-    assert failed.returncode == 1
+    assert failed.exit_code == 1
     assert f"{bad}:1: invalid JSON" in failed.stderr
     assert "1 failed" in failed.stdout
     assert {p: p.read_bytes() for p in data.rglob("*.yaml")} == before
@@ -129,7 +124,7 @@ def test_build_fails_on_a_broken_data_file(tmp_path):
     bad.parent.mkdir(parents=True)
     bad.write_text("id: '2501.00001'\ntitle: x\ndaily_date: never\n", encoding="utf-8")
     result = papers(project, "render", ok=False)
-    assert result.returncode == 1
+    assert result.exit_code == 1
     assert "2501.00001.yaml:3: field daily_date" in result.stderr
 
 

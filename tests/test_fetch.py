@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +15,7 @@ from generator.settings import load_settings
 from generator.store import Store
 
 from .conftest import API_DIR, ARXIV_FEED, FIXTURES, SEED, make_project
+from .conftest import papers as run_papers
 from .replay_server import ReplayServer
 
 FAST = dict(http_timeout=1.0, http_retries=3, http_backoff=0.01, arxiv_interval=0, fetch_days=1)
@@ -39,18 +37,13 @@ def project(tmp_path):
 
 
 def papers(project: Path, server: ReplayServer, *args: str, env: dict | None = None):
-    environ = os.environ | {
+    """``papers`` with both services pointed at the replay server (and no token unless given)."""
+    environ = {
         "HF_ENDPOINT": server.url,
         "PAPERS_ARXIV_ENDPOINT": f"{server.url}/api/query",
+        "HF_TOKEN": None,
     }
-    environ.pop("HF_TOKEN", None)
-    return subprocess.run(
-        [sys.executable, "-m", "generator", "-C", str(project), *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=environ | (env or {}),
-    )
+    return run_papers(project, *args, env=environ | (env or {}))
 
 
 def store_of(project: Path) -> Store:
@@ -72,7 +65,7 @@ def api_requests(server: ReplayServer) -> list[dict]:
 
 def test_fetch_stores_what_import_stores(project, server, tmp_path):
     result = papers(project, server, "fetch", "--date", DAY)
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     assert "fetched 1 of 1 day(s)" in result.stdout and "0 failed" in result.stdout
     imported = Store(tmp_path / "imported")
     import_paths(imported, [API_DIR / f"{DAY}.json"], ImportOptions())
@@ -87,10 +80,10 @@ def test_fetch_stores_what_import_stores(project, server, tmp_path):
 
 
 def test_second_fetch_changes_no_file(project, server):
-    assert papers(project, server, "fetch", "--date", DAY).returncode == 0
+    assert papers(project, server, "fetch", "--date", DAY).exit_code == 0
     before = snapshot(store_of(project))
     again = papers(project, server, "fetch", "--date", DAY)
-    assert again.returncode == 0 and "0 new, 0 updated" in again.stdout
+    assert again.exit_code == 0 and "0 new, 0 updated" in again.stdout
     assert snapshot(store_of(project)) == before
 
 
@@ -100,7 +93,7 @@ def test_pages_until_a_short_page(project, server, size):
     assert len(entries) >= size
     (server.api_dir / "2025-01-01.json").write_text(json.dumps(entries[:size]))
     result = papers(project, server, "fetch", "--date", "2025-01-01")
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     assert f"{size} new" in result.stdout
     assert [q["p"] for q in api_requests(server)] == [["0"], ["1"]]
 
@@ -117,7 +110,7 @@ def test_pages_until_a_short_page(project, server, size):
 def test_transient_failures_are_retried(project, server, faults):
     server.faults[("api", DAY)] = list(faults)
     result = papers(project, server, "fetch", "--date", DAY)
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     assert "0 failed" in result.stdout and "note:" not in result.stderr
     assert len(api_requests(server)) == len(faults) + 1
     assert len(store_of(project).load_all()) == len(
@@ -129,7 +122,7 @@ def test_429_retry_after_is_honoured(project, server):
     server.faults[("api", DAY)] = [("status", 429, {"Retry-After": "2"})]
     started = time.monotonic()
     result = papers(project, server, "fetch", "--date", DAY)
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     assert time.monotonic() - started >= 2.0
     assert len(api_requests(server)) == 2
 
@@ -138,7 +131,7 @@ def test_429_retry_after_is_honoured(project, server):
 def test_bad_api_answer_falls_back_to_the_html_page(project, server, fault):
     server.faults[("api", DAY)] = [fault]
     result = papers(project, server, "fetch", "--date", DAY)
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     assert "used the HTML page instead" in result.stderr
     stored = store_of(project).load_all()
     assert stored and all(p.sources[0].kind == "hf-html" for p in stored)
@@ -146,12 +139,12 @@ def test_bad_api_answer_falls_back_to_the_html_page(project, server, fault):
 
 
 def test_a_failed_day_changes_nothing_and_fails_the_run(project, server):
-    assert papers(project, server, "fetch", "--date", DAY).returncode == 0
+    assert papers(project, server, "fetch", "--date", DAY).exit_code == 0
     before = snapshot(store_of(project))
     server.faults[("api", DAY)] = [("status", 503)] * 10
     server.faults[("page", DAY)] = [("html200",)]
     result = papers(project, server, "fetch", "--date", DAY)
-    assert result.returncode == 1
+    assert result.exit_code == 1
     assert f"error: {DAY}: {server.url}/api/daily_papers?date={DAY}" in result.stderr
     assert "HTTP 503 after retries" in result.stderr and "DailyPapers" in result.stderr
     assert "1 failed" in result.stdout
@@ -159,16 +152,16 @@ def test_a_failed_day_changes_nothing_and_fails_the_run(project, server):
 
 
 def test_empty_or_shorter_answer_never_removes_papers(project, server):
-    assert papers(project, server, "fetch", "--date", DAY).returncode == 0
+    assert papers(project, server, "fetch", "--date", DAY).exit_code == 0
     before = snapshot(store_of(project))
     server.faults[("api", DAY)] = [("body", b"[]")]
     result = papers(project, server, "fetch", "--date", DAY)
-    assert result.returncode == 0 and "1 empty day(s)" in result.stdout
+    assert result.exit_code == 0 and "1 empty day(s)" in result.stdout
     assert snapshot(store_of(project)) == before
     entries = json.loads((API_DIR / f"{DAY}.json").read_text())
     shorter = [dict(e, paper=dict(e["paper"], upvotes=0, ai_summary="")) for e in entries[:2]]
     server.faults[("api", DAY)] = [("body", json.dumps(shorter).encode())]
-    assert papers(project, server, "fetch", "--date", DAY).returncode == 0
+    assert papers(project, server, "fetch", "--date", DAY).exit_code == 0
     assert snapshot(store_of(project)) == before
 
 
@@ -176,11 +169,11 @@ def test_backfill_resumes_where_it_stopped(project, server):
     server.faults[("api", "2025-10-15")] = [("status", 500)] * 10
     server.faults[("page", "2025-10-15")] = [("status", 500)] * 10
     first = papers(project, server, "fetch", "--since", "2025-10-13", "--until", "2025-10-16")
-    assert first.returncode == 1 and "fetched 3 of 4 day(s)" in first.stdout
+    assert first.exit_code == 1 and "fetched 3 of 4 day(s)" in first.stdout
     server.requests.clear()
     server.faults.clear()
     second = papers(project, server, "fetch", "--since", "2025-10-13", "--until", "2025-10-16")
-    assert second.returncode == 0, second.stderr
+    assert second.exit_code == 0, second.stderr
     assert "fetched 1 of 4 day(s) (3 done earlier)" in second.stdout
     assert [q["date"] for q in api_requests(server)] == [["2025-10-15"]]
     assert not list((project / ".papers-cache").glob("*.json"))
@@ -188,7 +181,7 @@ def test_backfill_resumes_where_it_stopped(project, server):
 
 def test_quiet_day_succeeds(project, server):
     result = papers(project, server, "fetch")  # today and yesterday: no recorded files
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     assert "fetched 2 of 2 day(s): 0 new" in result.stdout and "2 empty day(s)" in result.stdout
 
 
@@ -206,15 +199,15 @@ def test_a_second_run_is_kept_out_by_the_lock(project, server):
     store = store_of(project)
     with store.lock():
         result = papers(project, server, "fetch", "--date", DAY)
-    assert result.returncode == 1 and "in use by another papers run" in result.stderr
+    assert result.exit_code == 1 and "in use by another papers run" in result.stderr
 
 
 def test_enrich_adds_arxiv_metadata_and_resolves_titles(project, server):
-    assert papers(project, server, "fetch", "--date", DAY).returncode == 0
+    assert papers(project, server, "fetch", "--date", DAY).exit_code == 0
     store = store_of(project)
     import_paths(store, [SEED], ImportOptions(year=2025))
     result = papers(project, server, "enrich")
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     assert "1 resolved to arXiv ids" in result.stdout
     paper = store.get("2510.12586")
     assert paper.arxiv.primary_category == "cs.CV" and paper.arxiv.categories == ["cs.CV", "cs.LG"]
@@ -226,16 +219,16 @@ def test_enrich_adds_arxiv_metadata_and_resolves_titles(project, server):
     assert points.daily_date.isoformat() == "2025-09-10"
     assert not any(p.title.startswith("POINTS") for p in store.load_all() if p.is_title_only)
     before = snapshot(store)
-    assert papers(project, server, "enrich").returncode == 0
+    assert papers(project, server, "enrich").exit_code == 0
     assert snapshot(store) == before
 
 
 def test_enrich_failure_changes_nothing(project, server):
-    assert papers(project, server, "fetch", "--date", DAY).returncode == 0
+    assert papers(project, server, "fetch", "--date", DAY).exit_code == 0
     before = snapshot(store_of(project))
     server.faults[("arxiv", "*")] = [("body", b"<html>oops</html>")] * 5
     result = papers(project, server, "enrich")
-    assert result.returncode == 1 and "not an arXiv Atom feed" in result.stderr
+    assert result.exit_code == 1 and "not an arXiv Atom feed" in result.stderr
     assert snapshot(store_of(project)) == before
 
 
@@ -243,10 +236,10 @@ def test_a_fuller_later_capture_adds_papers_and_updates_counts(project, server):
     entries = json.loads((API_DIR / f"{DAY}.json").read_text())
     early = [dict(e, paper=dict(e["paper"], upvotes=1), numComments=0) for e in entries[:3]]
     server.faults[("api", DAY)] = [("body", json.dumps(early).encode())]
-    assert papers(project, server, "fetch", "--date", DAY).returncode == 0
+    assert papers(project, server, "fetch", "--date", DAY).exit_code == 0
     assert {p.upvotes for p in store_of(project).load_all()} == {1}
     later = papers(project, server, "fetch", "--date", DAY)  # the real, fuller capture
-    assert later.returncode == 0
+    assert later.exit_code == 0
     assert f"{len(entries) - 3} new, 3 updated" in later.stdout
     stored = {p.id: p for p in store_of(project).load_all()}
     assert {i: stored[e["paper"]["id"]].upvotes for i, e in enumerate(entries)} == {
@@ -256,7 +249,7 @@ def test_a_fuller_later_capture_adds_papers_and_updates_counts(project, server):
 
 def test_the_capture_time_of_a_fetch_is_the_servers_date(project, server):
     server.date = "Sat, 18 Oct 2025 09:30:00 GMT"
-    assert papers(project, server, "fetch", "--date", DAY).returncode == 0
+    assert papers(project, server, "fetch", "--date", DAY).exit_code == 0
     times = {s.fetched_at for p in store_of(project).load_all() for s in p.sources}
     assert times == {datetime(2025, 10, 18, 9, 30, tzinfo=UTC)}
 
@@ -267,7 +260,7 @@ def test_an_older_fetch_fills_gaps_but_never_overwrites_a_newer_capture(project,
     newer.write_text(json.dumps([dict(entries[0], title="Evening Title")]))
     import_paths(store_of(project), [newer], ImportOptions())
     server.date = "Wed, 15 Oct 2025 12:00:00 GMT"  # a fetch answered at noon, run later
-    assert papers(project, server, "fetch", "--date", DAY).returncode == 0
+    assert papers(project, server, "fetch", "--date", DAY).exit_code == 0
     stored = store_of(project).get(entries[0]["paper"]["id"])
     assert stored.title == "Evening Title"
     assert len(stored.sources) == 2
@@ -279,7 +272,7 @@ def test_fetch_and_import_of_a_day_listing_a_paper_twice_store_the_same_records(
     repeated = FIXTURES / "repeated" / "2025-07-04.json"
     shutil.copy(repeated, server.api_dir / repeated.name)
     result = papers(project, server, "fetch", "--date", "2025-07-04")
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     assert "note:" not in result.stderr
     imported = Store(tmp_path / "imported")
     assert not import_paths(imported, [repeated], ImportOptions()).failures

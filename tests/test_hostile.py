@@ -22,19 +22,10 @@ from generator.importer import ImportOptions, import_paths
 from generator.model import Account, Author, Paper, Source
 from generator.store import Store
 
-from .conftest import API_DIR, FIXTURES, make_project
+from .conftest import API_DIR, FIXTURES, make_project, papers
 
 HOSTILE = FIXTURES / "hostile" / "2025-06-02.json"
 MALFORMED = FIXTURES / "malformed"
-
-
-def papers_cli(project: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "generator", "-C", str(project), *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -78,15 +69,15 @@ def crafted(tmp: Path) -> dict[str, tuple[Path, str]]:
 
 def test_every_malformed_file_is_rejected_clearly_and_changes_nothing(tmp_path):
     project = make_project(tmp_path / "project")
-    assert papers_cli(project, "import", str(API_DIR / "2025-10-15.json")).returncode == 0
+    assert papers(project, "import", str(API_DIR / "2025-10-15.json")).exit_code == 0
     data = project / "data"
     before = snapshot(data)
     cases = crafted(tmp_path)
     real = sorted(MALFORMED.glob("*.json"))
     real_problem = "expected an object, got str|expected a JSON array of Daily Papers entries"
     for path, problem in [*cases.values(), *((p, real_problem) for p in real)]:
-        result = papers_cli(project, "import", str(path))
-        assert result.returncode == 1, path
+        result = papers(project, "import", str(path))
+        assert result.exit_code == 1, path
         assert f"error: {path}" in result.stderr, result.stderr
         assert re.search(problem, result.stderr), result.stderr
         assert snapshot(data) == before, path
@@ -99,8 +90,8 @@ def test_a_paper_listed_twice_is_not_malformed(tmp_path):
     changed = dict(good[0], paper=dict(good[0]["paper"], upvotes=good[0]["paper"]["upvotes"] + 1))
     path = tmp_path / "2026-03-05-duplicate.json"
     path.write_text(json.dumps([good[0], good[1], good[0], changed]), encoding="utf-8")
-    result = papers_cli(project, "import", str(path))
-    assert result.returncode == 0, result.stderr
+    result = papers(project, "import", str(path))
+    assert result.exit_code == 0, result.stderr
     assert result.stderr.count("note: ") == 1 and "entries [0] and [3]" in result.stderr
     stored = {p.id: p for p in Store(project / "data").load_all()}
     assert set(stored) == {good[0]["paper"]["id"], good[1]["paper"]["id"]}
@@ -110,8 +101,8 @@ def test_a_paper_listed_twice_is_not_malformed(tmp_path):
 def test_valid_files_of_the_same_run_still_import(tmp_path):
     project = make_project(tmp_path / "project")
     bad = crafted(tmp_path)["truncated"][0]
-    result = papers_cli(project, "import", str(bad), str(API_DIR / "2025-10-15.json"))
-    assert result.returncode == 1 and "1 failed" in result.stdout
+    result = papers(project, "import", str(bad), str(API_DIR / "2025-10-15.json"))
+    assert result.exit_code == 1 and "1 failed" in result.stdout
     expected = json.loads((API_DIR / "2025-10-15.json").read_text())
     assert len(Store(project / "data").load_all()) == len(expected)
 
@@ -206,6 +197,6 @@ def test_sigkill_mid_import_never_leaves_a_broken_store(tmp_path):
         found = _import_killed_after(project, target)
         assert target <= found < len(expected)
         store.load_all()  # every file present parses completely (raises otherwise)
-    assert papers_cli(project, "import", str(API_DIR)).returncode == 0
+    assert papers(project, "import", str(API_DIR)).exit_code == 0
     assert {p.id: p.model_dump(exclude={"sources"}) for p in store.load_all()} == expected
     assert not list((project / "data").rglob("*.tmp"))  # the rerun's lock swept leftovers

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -14,21 +12,12 @@ import pytest
 from generator.importer import ImportOptions, import_paths, read_capture
 from generator.store import Store
 
-from .conftest import API_DIR, FIXTURES, SEED, make_project
+from .conftest import API_DIR, FIXTURES, SEED, make_project, papers
 
 REPEATED = FIXTURES / "repeated" / "2025-07-04.json"
 DAY = "2025-10-15"
 # The latest time in tests/fixtures/hf-api/2025-10-15.json (an author's statusLastChangedAt).
 DAY_CAPTURED = datetime(2025, 10, 15, 7, 7, 51, tzinfo=UTC)
-
-
-def papers_cli(project: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "generator", "-C", str(project), *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 def snapshot(store: Store) -> dict[str, bytes]:
@@ -94,16 +83,16 @@ def test_the_capture_time_does_not_depend_on_when_or_where_it_is_imported(tmp_pa
 
 def test_captured_at_option(tmp_path):
     project = make_project(tmp_path / "project")
-    result = papers_cli(
+    result = papers(
         project, "import", "--captured-at", "2025-10-16T11:00+02:00", str(API_DIR / f"{DAY}.json")
     )
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     stored = Store(project / "data").load_all()
     assert {s.fetched_at for p in stored for s in p.sources} == {
         datetime(2025, 10, 16, 9, tzinfo=UTC)
     }
-    bad = papers_cli(project, "import", "--captured-at", "yesterday", str(API_DIR / f"{DAY}.json"))
-    assert bad.returncode == 2 and "not an ISO 8601 time" in bad.stderr
+    bad = papers(project, "import", "--captured-at", "yesterday", str(API_DIR / f"{DAY}.json"))
+    assert bad.exit_code == 2 and "not an ISO 8601 time" in bad.stderr
 
 
 # -- the newest capture wins, whatever the import order -----------------------------------------
@@ -163,8 +152,8 @@ def project(tmp_path: Path) -> Path:
 
 
 def test_a_real_day_with_a_repeated_entry_imports_every_paper(project):
-    result = papers_cli(project, "import", str(REPEATED))
-    assert result.returncode == 0, result.stderr
+    result = papers(project, "import", str(REPEATED))
+    assert result.exit_code == 0, result.stderr
     assert "note:" not in result.stderr  # identical entries merge silently
     ids = {e["paper"]["id"] for e in json.loads(REPEATED.read_text(encoding="utf-8"))}
     assert {p.id for p in Store(project / "data").load_all()} == ids
@@ -176,8 +165,8 @@ def test_a_repeated_entry_that_differs_is_merged_and_named(project, tmp_path):
     raw[-1] = dict(raw[-1], paper=dict(raw[-1]["paper"], upvotes=500))
     path = tmp_path / "2025-07-04.json"
     path.write_text(json.dumps(raw), encoding="utf-8")
-    result = papers_cli(project, "import", str(path))
-    assert result.returncode == 0, result.stderr
+    result = papers(project, "import", str(path))
+    assert result.exit_code == 0, result.stderr
     paper_id = raw[-1]["paper"]["id"]
     assert (
         f"note: {path}: entries [4] and [12] are both paper {paper_id} and differ; merged"

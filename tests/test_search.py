@@ -10,7 +10,6 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 import unicodedata
 from datetime import date
 from pathlib import Path
@@ -25,6 +24,7 @@ from generator.importer import ImportOptions, read_capture
 from generator.store import Store
 
 from .conftest import API_DIR, make_project
+from .conftest import papers as run_papers
 from .site_tools import ROOT, require
 
 LUNR_JS = ROOT / "generator" / "theme" / "assets" / "javascripts" / "vendor" / "lunr-2.3.9.min.js"
@@ -180,17 +180,12 @@ def _bundled_project(tmp_path: Path) -> Path:
     return project
 
 
-def _papers(project: Path, *args: str) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "generator", "-C", str(project), *args]
-    return subprocess.run(command, capture_output=True, text=True, check=False)
-
-
 def test_papers_search_lists_a_paper_first_for_its_title_words(tmp_path, bundled):
     project = _bundled_project(tmp_path)
     for paper in bundled.papers[::40]:
         words = " ".join(paper.title.split()[:6])
-        result = _papers(project, "search", words, "-n", "3")
-        assert result.returncode == 0, result.stderr
+        result = run_papers(project, "search", words, "-n", "3")
+        assert result.exit_code == 0, result.stderr
         first = result.stdout.splitlines()[0]
         assert paper.id in first, (words, result.stdout)
     assert "paper(s) match" in result.stdout.splitlines()[-1]
@@ -198,14 +193,16 @@ def test_papers_search_lists_a_paper_first_for_its_title_words(tmp_path, bundled
 
 def test_papers_search_filters_and_reports_no_match(tmp_path):
     project = _bundled_project(tmp_path)
-    result = _papers(project, "search", "reasoning", "--since", "2026-03-01", "--sort", "upvotes")
-    assert result.returncode == 0, result.stderr
+    result = run_papers(
+        project, "search", "reasoning", "--since", "2026-03-01", "--sort", "upvotes"
+    )
+    assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()[:-1]
     assert lines and all(line.split()[2] >= "2026-03-01" for line in lines)
     votes = [int(line.split()[3].lstrip("▲")) for line in lines]
     assert votes == sorted(votes, reverse=True)
-    none = _papers(project, "search", "xqzwv")
-    assert none.returncode == 0 and none.stdout.startswith("0 paper(s) match")
+    none = run_papers(project, "search", "xqzwv")
+    assert none.exit_code == 0 and none.stdout.startswith("0 paper(s) match")
 
 
 def test_the_index_is_rebuilt_only_when_papers_change(tmp_path, papers):
@@ -227,8 +224,8 @@ def test_the_index_is_rebuilt_only_when_papers_change(tmp_path, papers):
 def test_papers_search_prints_no_control_characters(tmp_path):
     project = make_project(tmp_path / "project")
     hostile = ROOT / "tests" / "fixtures" / "hostile" / "2025-06-02.json"
-    assert _papers(project, "import", str(hostile)).returncode == 0
-    result = _papers(project, "search", "ctrl chars")
-    assert result.returncode == 0, result.stderr
+    assert run_papers(project, "import", str(hostile)).exit_code == 0
+    result = run_papers(project, "search", "ctrl chars")
+    assert result.exit_code == 0, result.stderr
     assert "T16 ctrl" in result.stdout and "\ufffd" in result.stdout
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", result.stdout)
