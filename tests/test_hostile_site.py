@@ -4,8 +4,6 @@ payload shows as literal text, URL fields are linked only when they are http(s).
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import date
 
 import feedparser
@@ -17,7 +15,7 @@ from generator.importer import ImportOptions, import_paths
 from generator.model import clean_text
 from generator.store import Store
 
-from .conftest import FIXTURES, make_project
+from .conftest import FIXTURES, make_project, papers
 from .site_tools import SiteServer
 
 pytestmark = pytest.mark.slow
@@ -38,11 +36,7 @@ def hostile_site(tmp_path_factory):
     server = SiteServer(site)
     project = make_project(site.parent / "project", site_url=server.url)
     import_paths(Store(project / "data"), [HOSTILE], ImportOptions())
-    subprocess.run(
-        [sys.executable, "-m", "generator", "-C", str(project), "build", "--site-dir", str(site)],
-        check=True,
-        capture_output=True,
-    )
+    assert papers(project, "build", "--site-dir", str(site)).exit_code == 0
     yield server.url, site
     server.close()
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,7 +18,7 @@ from playwright.sync_api import expect
 from generator import search
 from generator.store import Store
 
-from .conftest import FIXTURES, make_project
+from .conftest import FIXTURES, make_project, papers
 from .site_tools import ROOT, SiteServer
 
 pytestmark = pytest.mark.slow
@@ -31,8 +29,7 @@ QUERIES = yaml.safe_load((FIXTURES / "search" / "queries.yaml").read_text())
 def site(tmp_path_factory):
     project = make_project(tmp_path_factory.mktemp("search") / "project")
     shutil.copytree(ROOT / "data", project / "data")
-    command = [sys.executable, "-m", "generator", "-C", str(project), "build"]
-    subprocess.run(command, check=True, capture_output=True)
+    assert papers(project, "build").exit_code == 0
     server = SiteServer(project / "site")
     yield server
     server.close()

@@ -8,7 +8,6 @@ replay server, so every page kind exists.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -23,7 +22,7 @@ from generator.importer import ImportOptions, import_paths
 from generator.settings import load_settings
 from generator.store import Store
 
-from .conftest import API_DIR, ARXIV_FEED, SEED, make_project
+from .conftest import API_DIR, ARXIV_FEED, SEED, make_project, papers
 from .replay_server import ReplayServer
 from .site_tools import VNU_JAR, SiteServer, require, require_java_and_vnu
 
@@ -68,11 +67,10 @@ def built(served) -> tuple[Path, Path]:
     import_paths(store, [API_DIR], ImportOptions())
     import_paths(store, [SEED], ImportOptions(year=2025))
     server = ReplayServer(API_DIR, ARXIV_FEED).start()
-    env = os.environ | {"PAPERS_ARXIV_ENDPOINT": f"{server.url}/api/query"}
-    papers = [sys.executable, "-m", "generator", "-C", str(project)]
-    subprocess.run([*papers, "enrich"], check=True, env=env, capture_output=True)
+    env = {"PAPERS_ARXIV_ENDPOINT": f"{server.url}/api/query"}
+    assert papers(project, "enrich", env=env).exit_code == 0
     server.shutdown()
-    subprocess.run([*papers, "build", "--site-dir", str(site)], check=True, capture_output=True)
+    assert papers(project, "build", "--site-dir", str(site)).exit_code == 0
     title_only = next(p for p in store.load_all() if p.is_title_only)
     PAGE_KINDS["paper-title-only"] = f"papers/{title_only.id}/"
     return project, site

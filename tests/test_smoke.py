@@ -15,26 +15,17 @@ from mkdocs.exceptions import PluginError
 
 from generator.smoke import check_site
 
-from .conftest import API_DIR, ROOT, SEED, make_project
+from .conftest import API_DIR, ROOT, SEED, make_project, papers
 
 pytestmark = pytest.mark.slow
 
 SITE_URL = "https://papers.example.org/daily/"
 
 
-def papers(project: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "generator", "-C", str(project), *args],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-
-
 def imported_project(where: Path) -> Path:
     project = make_project(where, site_url=SITE_URL)
-    assert papers(project, "import", str(API_DIR)).returncode == 0
-    assert papers(project, "import", "--year", "2025", str(SEED)).returncode == 0
+    assert papers(project, "import", str(API_DIR)).exit_code == 0
+    assert papers(project, "import", "--year", "2025", str(SEED)).exit_code == 0
     return project
 
 
@@ -42,7 +33,7 @@ def imported_project(where: Path) -> Path:
 def site(tmp_path_factory) -> Path:
     project = imported_project(tmp_path_factory.mktemp("smoke") / "project")
     result = papers(project, "build")
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     return project / "site"
 
 
@@ -148,5 +139,5 @@ def test_a_build_whose_theme_markup_changed_fails_naming_the_string(tmp_path):
         '(\'type="checkbox" id="__drawer" autocomplete="of"\'',
     )
     result = papers(project, "build")
-    assert result.returncode == 1
+    assert result.exit_code == 1
     assert 'id="__drawer" autocomplete="of"' in result.stderr, result.stderr

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import API_DIR, ARXIV_FEED, ROOT, make_project
+from .conftest import API_DIR, ARXIV_FEED, ROOT, make_project, papers
 from .replay_server import ReplayServer
 from .site_tools import require
 
@@ -138,19 +138,10 @@ def rehearsal(tmp_path):
     project = make_project(
         tmp_path / "project", http_backoff=0.01, http_retries=2, arxiv_interval=0
     )
-    env = os.environ | {
-        "HF_ENDPOINT": server.url,
-        "PAPERS_ARXIV_ENDPOINT": f"{server.url}/api/query",
-    }
+    env = {"HF_ENDPOINT": server.url, "PAPERS_ARXIV_ENDPOINT": f"{server.url}/api/query"}
 
-    def update(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "generator", "-C", str(project), "update", *args],
-            capture_output=True,
-            text=True,
-            timeout=600,
-            env=env,
-        )
+    def update(*args: str):
+        return papers(project, "update", *args, env=env)
 
     yield project, server, update
     server.shutdown()
@@ -162,14 +153,14 @@ WINDOW = ("--since", "2025-10-13", "--until", "2025-10-16")
 def test_update_fetches_enriches_and_builds_then_changes_nothing(rehearsal):
     project, _, update = rehearsal
     first = update(*WINDOW)
-    assert first.returncode == 0, first.stderr
+    assert first.exit_code == 0, first.stderr
     assert "fetched 4 of 4 day(s)" in first.stdout and "built" in first.stdout
     site = project / "site"
     assert (site / "papers/2510.12586/index.html").is_file()
     assert (site / "category/cs.CV/index.html").is_file()  # enriched from arXiv
     before = digest(project / "data", project / "generated", site)
     second = update(*WINDOW)
-    assert second.returncode == 0, second.stderr
+    assert second.exit_code == 0, second.stderr
     assert "0 new, 0 updated" in second.stdout and "0 file(s) written" in second.stdout
     assert digest(project / "data", project / "generated", site) == before
 
@@ -180,7 +171,7 @@ def test_a_failed_day_still_builds_the_rest_and_fails_the_run(rehearsal):
     server.faults[("api", "2025-10-15")] = [("status", 503)] * 10
     server.faults[("page", "2025-10-15")] = [("status", 503)] * 10
     result = update(*WINDOW)
-    assert result.returncode == 1
+    assert result.exit_code == 1
     assert "error: 2025-10-15:" in result.stderr and "1 failed" in result.stdout
     assert (project / "site" / "index.html").is_file()  # built: the workflow deploys it
     assert (project / "site/papers/2510.12586/index.html").is_file()  # the other day's papers
@@ -188,11 +179,11 @@ def test_a_failed_day_still_builds_the_rest_and_fails_the_run(rehearsal):
 
 def test_a_failed_build_keeps_the_previous_site(rehearsal):
     project, _, update = rehearsal
-    assert update(*WINDOW).returncode == 0
+    assert update(*WINDOW).exit_code == 0
     before = digest(project / "site")
     (project / "docs" / "about.md").write_text("[broken](nowhere.md)\n")  # --strict fails on it
     result = update(*WINDOW)
-    assert result.returncode == 1 and "mkdocs build failed" in result.stderr
+    assert result.exit_code == 1 and "mkdocs build failed" in result.stderr
     assert digest(project / "site") == before
 
 
@@ -253,7 +244,7 @@ def run_step(workflow: str, name: str, cwd: Path, **env: str) -> subprocess.Comp
 
 def test_the_rehearsed_site_passes_the_smoke_step(rehearsal, tmp_path):
     project, _, update = rehearsal
-    assert update(*WINDOW).returncode == 0
+    assert update(*WINDOW).exit_code == 0
     output = tmp_path / "github_output"
     output.touch()
     path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
