@@ -1,17 +1,34 @@
 """Whole-archive search: one index, read by the site's search box and by ``papers search``.
 
-The index is lunr's: the same tokenizer rule, stop words, Porter stemmer and BM25 field
-weights as ``lunr.Index`` (``tests/test_search.py`` checks the weights against the ``lunr``
-package's own builder). What differs is its layout. lunr.js loads one whole index, ~2 MB per
-1,000 papers; here the inverted index is split by the first two characters of each term, so a
-browser downloads only the dictionary shards and postings of the words typed, and the papers'
-display data in chunks of 10 (README, "Search", compares this with Pagefind at 50k papers).
+One specification, two implementations: the analysis rules (what a word is, how compounds,
+versions and British spellings fold, which words are stop words) are data, written once in
+``RULES`` and shipped to the browser in ``meta.json``; the algorithm that uses them is written
+here and in ``generator/theme/assets/javascripts/search-core.js`` (no DOM, runs under Node),
+and ``tests/test_search_parity.py`` runs both on thousands of generated strings and requires
+the same top 20. Both read the index through one function, ``get(path)``, over the same files:
+the browser fetches them, ``papers search`` reads them from disk, tests keep them in memory.
 
-Querying (here and in ``generator/theme/assets/javascripts/search.js``, which must agree):
-every word must match (AND); a word matches its stemmed term, or, if the index lacks that
-term, terms one edit away (a typo); the word being typed also matches the most frequent terms
-it starts with. A paper's score sums boost × weight over the terms it matched, in integers, so
-both sides rank identically; ties go to the newer, more upvoted paper.
+**Analysis.** Text is NFKC-normalised and lower-cased, then cut into chunks of letters,
+numbers and marks joined by hyphens, underscores or dots. A chunk yields its parts
+(``alignment.github.io``: three), hyphenated parts also their compound (``pre-training``:
+``pretraining``, ``pre``, ``training``), a dot between digits stays (``llava-1.6``:
+``llava1.6``, ``llava``, ``1.6``), and letters and numbers in one part also split
+(``qwen2.5``: ``qwen``, ``2.5``). A word followed by a number is also indexed joined
+(``Llama 3``: ``llama3``), so "llama3", "llama 3" and "Llama-3" meet. Stop words go; the rest
+fold British to American spelling and are Porter-stemmed (lunr.js's stemmer, so both sides
+stem alike).
+
+**Weights.** lunr's BM25 (k1 1.2, b 0.75) per (paper, field, term), times the field's boost.
+
+**Queries.** arXiv ids in the forms people paste (``arXiv:2401.01234v2``, abs/pdf URLs,
+Hugging Face paper URLs) become the bare id. Each chunk typed is a clause; a clause matches a
+paper through its own term (exact), its parts, a typo correction (Damerau distance 1, 2 for
+long words, found by the word's first two or last two letters, tried when the word is unknown
+or rare) or, for the word being typed, its commonest completions. Papers that match every
+clause come first; then papers matching fewer, so a query only finds nothing when no word
+matches anything. Within that, papers matching more clauses without a typo first, then the sum
+over clauses of the best boost × weight, in integers so both sides rank identically; ties go
+to the newer, more upvoted paper.
 """
 
 from __future__ import annotations
@@ -19,16 +36,18 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import re
 import unicodedata
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
+import regex
 from lunr.stemmer import PorterStemmer
 from lunr.stop_word_filter import WORDS as STOP_WORDS
 
@@ -36,7 +55,7 @@ from .escape import printable
 from .model import Paper
 from .store import write_if_changed
 
-FORMAT = 1
+FORMAT = 2
 # (field, lunr boost). Index order is the field number stored in each posting.
 FIELDS: tuple[tuple[str, int], ...] = (
     ("title", 10),
@@ -47,15 +66,54 @@ FIELDS: tuple[tuple[str, int], ...] = (
     ("abstract", 1),
 )
 K1, B = 1.2, 0.75  # lunr's BM25 defaults
-BOOST_EXACT, BOOST_PREFIX, BOOST_FUZZY = 4, 2, 1
-PREFIX_MIN, PREFIX_LIMIT = 3, 8  # a half-typed word of 3+ letters: its 8 commonest completions
-FUZZY_MIN = 4  # shortest stem tried with one edit
 CHUNK = 10  # papers per display chunk (results are scattered: small chunks, few bytes)
 BLOCK_BYTES = 24_000  # postings per file, roughly; a bigger term gets a file of its own
 EPOCH = date(1970, 1, 1)
 
-_SPLIT = re.compile(r"[\s\-]+")  # lunr's token separator
-_TRIM = re.compile(r"^[\W_]+|[\W_]+$")
+# The rules both implementations follow. Patterns are written in the syntax Python's `regex`
+# module and JavaScript's RegExp (flag "u") read alike.
+RULES: dict[str, Any] = {
+    # arXiv ids as pasted: URLs, "arXiv:" prefixes and version suffixes fall away.
+    "arxivId": (
+        r"(?:https?://)?(?:www\.)?(?:(?:arxiv\.org|huggingface\.co|hf\.co)/"
+        r"(?:abs/|pdf/|html/|papers/)?)?(?:arxiv[ :]*)?"
+        r"(?<![0-9.])([0-9]{4}\.[0-9]{4,5})(?:v[0-9]+)?(?:\.pdf)?(?![0-9])/?"
+    ),
+    "chunk": r"[\p{L}\p{N}\p{M}]+(?:[\-_\u2010\u2011.][\p{L}\p{N}\p{M}]+)*",
+    "dot": r"(?<!\p{N})\.|\.(?!\p{N})",  # a dot that is not between two digits separates
+    "hyphen": r"[\-_\u2010\u2011]",
+    "pieces": r"\p{N}+(?:\.\p{N}+)*|[^\p{N}]+",  # letters and numbers of one part
+    "number": r"^\p{N}+(?:\.\p{N}+)*$",
+    "letters": r"^[\p{L}\p{M}]+$",
+    # British to American, applied to whole words before stemming (both sides alike, so an
+    # occasional over-fold costs nothing: "promise" and "promize" are one word to search).
+    "fold": [
+        [r"^(.{3,}?)is(e|es|ed|ing|er|ers|ation|ations|able)$", "$1iz$2"],
+        [r"^(.{2,})ys(e|ed|es|ing|er|ers)$", "$1yz$2"],
+        [r"^(.{3,})our(s|ed|ing|ful|ite|ites|able|al|ally)?$", "$1or$2"],
+        [r"^(.*[aeiou])ll(ing|ed|er|ers)$", "$1l$2"],
+        [r"^(.{2,})tre(s)?$", "$1ter$2"],
+        [r"^(.{3,})ogue(s)?$", "$1og$2"],
+        [r"^(def|lic|off|pret)ence(s)?$", "$1ense$2"],
+        [r"^programme(s)?$", "program$1"],
+    ],
+    "joinMax": 5,  # "Llama 3" -> "llama3": numbers up to this many characters
+    "stopWords": sorted(STOP_WORDS),
+    "boost": {"exact": 8, "part": 4, "prefix": 4, "fuzzy": 1},
+    "prefixMin": 3,  # a half-typed word of 3+ letters ...
+    "prefixLimit": 8,  # ... also matches its 8 commonest completions
+    "fuzzyMin": 4,  # shortest word corrected for typos
+    "fuzzyLong": 8,  # from this length, two edits
+    "fuzzyRare": 2,  # a known word this rare (papers) is also tried for typos
+    "fuzzyLimit": 6,  # corrections kept per word, closest and commonest first
+}
+_RX = {k: regex.compile(v) for k, v in RULES.items() if k in ("chunk", "dot", "hyphen", "pieces")}
+_NUMBER = regex.compile(RULES["number"])
+_LETTERS = regex.compile(RULES["letters"])
+_ARXIV = regex.compile(RULES["arxivId"])
+_FOLDS = [(regex.compile(p), r.replace("$1", r"\1").replace("$2", r"\2")) for p, r in RULES["fold"]]
+_STOP = frozenset(STOP_WORDS)
+BOOST = RULES["boost"]
 
 
 class _Stemmer(PorterStemmer):
@@ -71,30 +129,92 @@ class _Stemmer(PorterStemmer):
 
 
 _stemmer = _Stemmer()
-_stems: dict[str, str] = {}
 
 
+@lru_cache(maxsize=1 << 20)
 def stem(word: str) -> str:
-    found = _stems.get(word)
-    if found is None:
-        found = _stems[word] = _stemmer.stem(word)
-    return found
+    return _stemmer.stem(word)
 
 
-def words(text: str) -> list[str]:
-    """Lowercased tokens with leading and trailing punctuation removed (lunr's trimmer)."""
-    out = []
-    for token in _SPLIT.split(unicodedata.normalize("NFKC", text).lower()):
-        if token and not (token[0].isalnum() and token[-1].isalnum()):
-            token = _TRIM.sub("", token)
-        if token:
-            out.append(token)
+def normalize(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+# --- analysis -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Chunk:
+    """One typed unit: ``main`` is the term it is known by (its compound, or its only part),
+    ``parts`` the other terms it yields; ``last`` the raw last part (for completions)."""
+
+    main: str | None
+    parts: tuple[str, ...]
+    last: str
+
+
+@lru_cache(maxsize=1 << 20)
+def term(word: str) -> str | None:
+    """The indexed form of one word: None for a stop word, else folded and stemmed."""
+    if not word or word in _STOP:
+        return None
+    if not _LETTERS.match(word):
+        return word  # numbers, versions and model names are kept as written
+    for pattern, replacement in _FOLDS:
+        word, n = pattern.subn(replacement, word)
+        if n:
+            break
+    return stem(word)
+
+
+@lru_cache(maxsize=1 << 20)
+def chunk(text: str) -> Chunk:
+    """The terms of one chunk (already normalised), following the module docstring."""
+    main, parts = None, []
+    groups = [g for g in _RX["dot"].split(text) if g]
+    for group in groups:
+        pieces = [p for p in _RX["hyphen"].split(group) if p]
+        if len(pieces) > 1:
+            parts.append(term("".join(pieces)))
+        for piece in pieces:
+            parts.append(term(piece))
+            sub = _RX["pieces"].findall(piece)
+            if len(sub) > 1:
+                parts += [term(s) for s in sub if len(s) > 1 or _NUMBER.match(s)]
+    kept = [p for p in parts if p]
+    if kept and len(groups) == 1:
+        main = kept[0]  # a compound, or the word itself
+    rest = tuple(dict.fromkeys(p for p in kept if p != main))
+    return Chunk(main, rest, _RX["hyphen"].split(groups[-1])[-1] if groups else "")
+
+
+def chunks(text: str) -> list[tuple[str, Chunk]]:
+    """Each chunk of ``text`` as written (normalised) and analysed, plus the joined word and
+    number chunks ("llama 3" -> "llama3"), which get the written form ""."""
+    text = normalize(text)
+    found = [(m.group(), m.start(), m.end()) for m in _RX["chunk"].finditer(text)]
+    out = [(raw, chunk(raw)) for raw, _, _ in found]
+    for (a, _, end), (b, start, _) in pairwise(found):
+        if text[end:start] == " " and _is_join(a, b):
+            out.append(("", Chunk(term(a + b), (), "")))
     return out
 
 
+def _is_join(word: str, number: str) -> bool:
+    return (
+        len(word) > 1
+        and bool(_LETTERS.match(word))
+        and len(number) <= RULES["joinMax"]
+        and bool(_NUMBER.match(number))
+    )
+
+
 def analyze(text: str) -> list[str]:
-    """The terms a text is indexed under: words, minus stop words, stemmed."""
-    return [stem(w) for w in words(text) if w not in STOP_WORDS]
+    """The terms a text is indexed under, with repeats (they count as term frequency)."""
+    out = []
+    for _, c in chunks(text):
+        if c.main:
+            out.append(c.main)
+        out += c.parts
+    return out
 
 
 def field_texts(paper: Paper) -> tuple[str, ...]:
@@ -103,40 +223,65 @@ def field_texts(paper: Paper) -> tuple[str, ...]:
         paper.title,
         "" if paper.is_title_only else paper.id,
         ", ".join(a.name for a in paper.authors),
-        f"{org.name} {org.fullname or ''}" if org else "",
+        f"{org.name} {split_camel(org.name)} {org.fullname or ''}" if org else "",
         ", ".join(paper.ai_keywords),
         paper.abstract,
     )
 
 
+_CAMEL = regex.compile(r"(?<=\p{Ll})(?=\p{Lu})|(?<=\p{Lu})(?=\p{Lu}\p{Ll})")
+
+
+def split_camel(handle: str) -> str:
+    """``TencentARC`` -> ``Tencent ARC``: an organisation is found by a part of its handle."""
+    return _CAMEL.sub(" ", handle)
+
+
+# --- building --------------------------------------------------------------------------------
 def search_order(papers: Iterable[Paper]) -> list[Paper]:
     """Document numbers: newest day first, then most upvoted; ties in scores go to the lower."""
     return sorted(papers, key=lambda p: (-p.daily_date.toordinal(), -p.upvotes, p.id))
 
 
-@dataclass
-class Index:
-    papers: list[Paper]
-    postings: dict[str, array]  # term -> [doc, weight * 8 + field, doc, ...] by doc
-    df: dict[str, int] = field(default_factory=dict)  # term -> papers containing it
-    shards: dict[str, list[str]] = field(default_factory=dict)  # shard key -> sorted terms
-
-    def __post_init__(self) -> None:
-        for term, plist in self.postings.items():
-            self.df[term] = len(set(plist[::2]))
-            self.shards.setdefault(shard_key(term), []).append(term)
-        for terms in self.shards.values():
-            terms.sort()
-
-
-def shard_key(term: str) -> str:
-    return term[:2].encode("utf-8").hex()
-
-
-def build_index(papers: Iterable[Paper]) -> Index:
+def build_files(papers: Iterable[Paper]) -> dict[str, Any]:
+    """Every file of the index, by path, as JSON-ready values (``index_files`` encodes them)."""
     ordered = search_order(papers)
     counts = [[Counter(analyze(text)) for text in field_texts(p)] for p in ordered]
-    return Index(ordered, _weights(counts))
+    postings = _weights(counts)
+    df = {t: len(set(plist[::2])) for t, plist in postings.items()}
+    blocks = _blocks(postings)
+    files: dict[str, Any] = {}
+    for kind, key in (("d", prefix_key), ("s", suffix_key)):
+        for shard, terms in _group(df, key).items():
+            files[f"{kind}/{shard}.json"] = {t: [df[t], blocks[t]] for t in sorted(terms)}
+    by_block: dict[int, dict[str, list]] = defaultdict(dict)
+    for term_, block in blocks.items():
+        by_block[block][term_] = _by_field(postings.pop(term_))
+    files.update({f"p/{n}.json": terms for n, terms in by_block.items()})
+    for start in range(0, len(ordered), CHUNK):
+        chunk_ = ordered[start : start + CHUNK]
+        files[f"docs/{start // CHUNK}.json"] = [_display(p) for p in chunk_]
+    files["facets.json"] = _facets(ordered)
+    files["meta.json"] = _meta(len(ordered))
+    return files
+
+
+def _group(df: dict[str, int], key: Callable[[str], str]) -> dict[str, list[str]]:
+    groups: dict[str, list[str]] = defaultdict(list)
+    for term_ in df:
+        groups[key(term_)].append(term_)
+    return groups
+
+
+def prefix_key(word: str) -> str:
+    """The dictionary shard of a term: its first two characters, as hex of their UTF-8."""
+    return "".join(word[:2]).encode("utf-8").hex()
+
+
+def suffix_key(word: str) -> str:
+    """The typo shard of a term: its last two characters (a typo in the first two letters
+    still finds the word here)."""
+    return word[-2:].encode("utf-8").hex()
 
 
 def _weights(counts: list[list[Counter]]) -> dict[str, array]:
@@ -144,7 +289,7 @@ def _weights(counts: list[list[Counter]]) -> dict[str, array]:
     docs = len(counts) or 1
     lengths = [sum(sum(c[f].values()) for c in counts) / docs or 1 for f in range(len(FIELDS))]
     # lunr counts a term once per field it occurs in, not once per paper.
-    field_df = Counter(term for fields in counts for c in fields for term in c)
+    field_df = Counter(term_ for fields in counts for c in fields for term_ in c)
     idf = {t: math.log(1 + abs((docs - n + 0.5) / (n + 0.5))) for t, n in field_df.items()}
     # Arrays, not lists of ints: 7.5M postings at 50k papers are 60 MB instead of 400 MB; and
     # each paper's counts are dropped once weighed, to keep the build's peak memory down.
@@ -154,181 +299,28 @@ def _weights(counts: list[list[Counter]]) -> dict[str, array]:
         for f, terms in enumerate(fields):
             norm = K1 * (1 - B + B * sum(terms.values()) / lengths[f])
             scale = (K1 + 1) * FIELDS[f][1] * 100
-            for term, tf in terms.items():
+            for term_, tf in terms.items():
                 # lunr's score is idf * (k1 + 1) * tf / (norm + tf) * boost; kept in hundredths
-                weight = int(idf[term] * scale * tf / (norm + tf) + 0.5) or 1
-                plist = postings[term]
+                weight = int(idf[term_] * scale * tf / (norm + tf) + 0.5) or 1
+                plist = postings[term_]
                 plist.append(doc)
                 plist.append(weight * 8 + f)
     return postings
 
 
-# --- querying ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Clause:
-    word: str
-    stem: str  # "" for a stop word
-    prefix: bool  # the word is still being typed
-
-
-def parse_query(text: str) -> list[Clause]:
-    typed = words(text)
-    typing = bool(text) and not text[-1].isspace()
-    clauses = []
-    for i, word in enumerate(typed):
-        last = typing and i == len(typed) - 1
-        is_stop = word in STOP_WORDS
-        if is_stop and not last:
-            continue
-        clauses.append(
-            Clause(word, "" if is_stop else stem(word), last and len(word) >= PREFIX_MIN)
-        )
-    if len(clauses) > 1 and not clauses[-1].stem:
-        clauses.pop()  # "priors for": a stop word being typed after other words is not required
-    return clauses
-
-
-def expand(clause: Clause, df: dict[str, int], shard: Callable[[str], list[str]]) -> dict:
-    """The terms a clause matches, with their boosts."""
-    terms: dict[str, int] = {}
-    if clause.stem in df:
-        terms[clause.stem] = BOOST_EXACT
-    if clause.prefix:
-        starting = [t for t in shard(clause.word) if t.startswith(clause.word)]
-        for term in sorted(starting, key=lambda t: (-df[t], t))[:PREFIX_LIMIT]:
-            terms.setdefault(term, BOOST_PREFIX)
-    if not terms and len(clause.stem) >= FUZZY_MIN:
-        for term in shard(clause.stem):
-            if one_edit(clause.stem, term):
-                terms[term] = BOOST_FUZZY
-    return terms
-
-
-def one_edit(a: str, b: str) -> bool:
-    """True if b is one insertion, deletion, substitution or transposition away from a."""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    i = 0
-    while i < min(len(a), len(b)) and a[i] == b[i]:
-        i += 1
-    if len(a) == len(b):
-        swapped = i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i]
-        return a[i + 1 :] == b[i + 1 :] or (swapped and a[i + 2 :] == b[i + 2 :])
-    return a[i + 1 :] == b[i:] if len(a) > len(b) else a[i:] == b[i + 1 :]
-
-
-def score(clause_terms: list[dict[str, int]], postings: Callable[[str], list[int]]) -> dict:
-    """doc -> score, for the papers that match every clause."""
-    total: dict[int, int] | None = None
-    for terms in clause_terms:
-        scores: dict[int, int] = {}
-        for term, boost in terms.items():
-            plist = postings(term)
-            for i in range(0, len(plist), 2):
-                doc = plist[i]
-                scores[doc] = scores.get(doc, 0) + boost * (plist[i + 1] >> 3)
-        if total is None:
-            total = scores
-        else:
-            total = {d: s + scores[d] for d, s in total.items() if d in scores}
-    return total or {}
-
-
-@dataclass(frozen=True)
-class Filters:
-    since: date | None = None
-    until: date | None = None
-    category: str | None = None
-    org: str | None = None
-    has_code: bool = False
-
-    def accepts(self, paper: Paper) -> bool:
-        day, arxiv, org = paper.daily_date, paper.arxiv, paper.organization
-        return (
-            (self.since is None or day >= self.since)
-            and (self.until is None or day <= self.until)
-            and (self.category is None or bool(arxiv and self.category in arxiv.categories))
-            and (self.org is None or bool(org and org.name == self.org))
-            and (not self.has_code or bool(paper.github_repo))
-        )
-
-
-SORTS = ("relevance", "upvotes", "newest")
-
-
-@dataclass
-class Hit:
-    paper: Paper
-    score: int
-    terms: set[str]
-
-
-def search(
-    index: Index, text: str, filters: Filters = Filters(), sort: str = "relevance"
-) -> list[Hit]:
-    """Papers matching ``text``, best first (``sort``: relevance, upvotes or newest)."""
-    clauses = parse_query(text)
-    if not clauses:
-        return []
-    expanded = [expand(c, index.df, lambda w: index.shards.get(shard_key(w), [])) for c in clauses]
-    matched = {t for terms in expanded for t in terms}
-    scores = score(expanded, lambda t: index.postings.get(t, []))
-    docs = [d for d in scores if filters.accepts(index.papers[d])]
-    docs.sort(key=_sort_key(sort, scores, index.papers))
-    return [Hit(index.papers[d], scores[d], matched) for d in docs]
-
-
-def _sort_key(sort: str, scores: dict[int, int], papers: list[Paper]):
-    if sort == "upvotes":
-        return lambda d: (-papers[d].upvotes, -scores[d], d)
-    if sort == "newest":
-        return lambda d: d  # document numbers are newest first
-    return lambda d: (-scores[d], d)
-
-
-# --- writing the index for the browser ------------------------------------------------------
-
-
-def index_files(index: Index) -> dict[str, bytes]:
-    """Every file of the site's index, by path relative to the index folder."""
-    files: dict[str, bytes] = {}
-    blocks = _blocks(index)
-    for key, terms in index.shards.items():
-        files[f"d/{key}.json"] = _json({t: [index.df[t], blocks[t]] for t in terms})
-    by_block: dict[int, dict[str, list[int]]] = {}
-    for term, block in blocks.items():
-        by_block.setdefault(block, {})[term] = _by_field(index.postings[term])
-    files.update({f"p/{n}.json": _json(terms) for n, terms in by_block.items()})
-    for start in range(0, len(index.papers), CHUNK):
-        chunk = index.papers[start : start + CHUNK]
-        files[f"docs/{start // CHUNK}.json"] = _json([_display(p) for p in chunk])
-    files["facets.json"] = _json(_facets(index.papers))
-    # The browser asks for every other file with ?v=<version>: after a rebuild, no cached shard
-    # of the previous index is mixed with the new dictionary.
-    digest = hashlib.sha1()
-    for rel in sorted(files):
-        digest.update(rel.encode() + b"\0" + files[rel])
-    files["meta.json"] = _json(
-        _meta() | {"papers": len(index.papers), "version": digest.hexdigest()[:12]}
-    )
-    return files
-
-
-def _blocks(index: Index) -> dict[str, int]:
+def _blocks(postings: dict[str, array]) -> dict[str, int]:
     """Postings files: terms in sorted order, packed into files of about BLOCK_BYTES."""
     blocks, block, size = {}, 0, 0
-    for term in sorted(index.postings):
-        cost = len(term) + 4 * len(index.postings[term])
+    for term_ in sorted(postings):
+        cost = len(term_) + 4 * len(postings[term_])
         if size and size + cost > BLOCK_BYTES:
             block, size = block + 1, 0
-        blocks[term] = block
+        blocks[term_] = block
         size += cost
     return blocks
 
 
-def _by_field(plist: list[int]) -> list:
+def _by_field(plist: array) -> list:
     """A term's postings as stored: per field, [field, doc gaps..., weights...] (half the
     gzipped size of interleaved pairs: gaps and weights each compress among their kind)."""
     fields: dict[int, tuple[list[int], list[int]]] = {}
@@ -368,23 +360,298 @@ def _facets(papers: list[Paper]) -> dict:
     }
 
 
-def _meta() -> dict:
-    """The rules search.js needs to query as parse_query/expand/score do."""
-    return {
-        "format": FORMAT,
-        "chunk": CHUNK,
-        "boost": {"exact": BOOST_EXACT, "prefix": BOOST_PREFIX, "fuzzy": BOOST_FUZZY},
-        "prefixMin": PREFIX_MIN,
-        "prefixLimit": PREFIX_LIMIT,
-        "fuzzyMin": FUZZY_MIN,
-        "stopWords": sorted(STOP_WORDS),
-    }
+def _meta(papers: int) -> dict:
+    """The rules search-core.js applies, and the index's size."""
+    return {"format": FORMAT, "chunk": CHUNK, "papers": papers, "rules": RULES}
 
 
 def _json(value) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+def index_files(files: dict[str, Any]) -> dict[str, bytes]:
+    """The encoded files; meta.json carries a version the browser asks every other file
+    with (?v=), so no cached shard of a previous index is mixed with a new dictionary."""
+    encoded = {rel: _json(value) for rel, value in files.items() if rel != "meta.json"}
+    digest = hashlib.sha1()
+    for rel in sorted(encoded):
+        digest.update(rel.encode() + b"\0" + encoded[rel])
+    encoded["meta.json"] = _json(files["meta.json"] | {"version": digest.hexdigest()[:12]})
+    return encoded
+
+
+# --- querying --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Clause:
+    """One chunk of a query: the terms that match it and how strongly, and the word being
+    typed (completed from the dictionary) if it is the last one."""
+
+    terms: tuple[tuple[str, str], ...]  # (term, "exact" | "part")
+    prefix: str = ""
+
+
+def clean_query(text: str) -> str:
+    """arXiv ids in any pasted form become the bare id."""
+    return _ARXIV.sub(r" \1 ", normalize(text))
+
+
+def parse_query(text: str) -> list[Clause]:
+    typing = bool(text) and not text[-1].isspace()
+    typed = [c for raw, c in chunks(clean_query(text)) if raw]
+    clauses = []
+    for i, c in enumerate(typed):
+        last = typing and i == len(typed) - 1
+        terms = ((c.main, "exact"),) if c.main else ()
+        terms += tuple((p, "part") for p in c.parts)
+        prefix = c.last if last and len(c.last) >= RULES["prefixMin"] else ""
+        if terms or prefix:
+            clauses.append(Clause(terms, prefix))
+    if len(clauses) > 1 and not clauses[-1].terms:
+        clauses.pop()  # "priors for": a stop word being typed after other words is not required
+    return clauses
+
+
+class Index:
+    """The index as the browser sees it: files read on demand through ``get(path)``."""
+
+    def __init__(self, get: Callable[[str], Any]):
+        self.get = get
+        self.meta = get("meta.json")
+        self.papers = self.meta["papers"]
+
+    @classmethod
+    def from_files(cls, files: dict[str, Any]) -> Index:
+        return cls(files.__getitem__)
+
+    @classmethod
+    def from_folder(cls, folder: Path) -> Index:
+        def read(rel: str) -> Any:
+            path = folder / rel
+            return json.loads(path.read_bytes()) if path.exists() else {}
+
+        return cls(lru_cache(maxsize=None)(read))
+
+    def shard(self, kind: str, word: str) -> dict[str, list[int]]:
+        key = prefix_key(word) if kind == "d" else suffix_key(word)
+        return self.get(f"{kind}/{key}.json") if word else {}
+
+    def postings(self, term_: str, block: int) -> list[int]:
+        """[doc, weight * 8 + field, ...] by field, then doc."""
+        out: list[int] = []
+        for stored in self.get(f"p/{block}.json").get(term_, []):
+            f, n = stored[0], (len(stored) - 1) // 2
+            doc = 0
+            for i in range(1, n + 1):
+                doc += stored[i]
+                out += (doc, stored[i + n] * 8 + f)
+        return out
+
+    def display(self, doc: int) -> list:
+        return self.get(f"docs/{doc // CHUNK}.json")[doc % CHUNK]
+
+
+def expand(clause: Clause, index: Index) -> dict[str, tuple[int, int, bool]]:
+    """term -> (boost, postings block, is a typo correction) for the terms matching a clause."""
+    found: dict[str, tuple[int, int, bool]] = {}
+    for term_, kind in clause.terms:
+        entry = index.shard("d", term_).get(term_)
+        if entry and (term_ not in found or found[term_][0] < BOOST[kind]):
+            found[term_] = (BOOST[kind], entry[1], False)
+        if kind == "exact" and _wants_typos(term_, entry):
+            for near, block in corrections(term_, index):
+                found.setdefault(near, (BOOST["fuzzy"], block, True))
+    if clause.prefix:
+        for word, block in completions(clause.prefix, index):
+            found.setdefault(word, (BOOST["prefix"], block, False))
+    return found
+
+
+def _wants_typos(term_: str, entry: list[int] | None) -> bool:
+    letters = _LETTERS.match(term_) and len(term_) >= RULES["fuzzyMin"]
+    return bool(letters) and (entry is None or entry[0] <= RULES["fuzzyRare"])
+
+
+def corrections(word: str, index: Index) -> list[tuple[str, int]]:
+    """Known terms a typo away from ``word`` (not itself), closest and commonest first."""
+    limit = 1 if len(word) < RULES["fuzzyLong"] else 2
+    seen: dict[str, tuple[int, int, int]] = {}
+    for kind in ("d", "s"):
+        for other, (df, block) in index.shard(kind, word).items():
+            if other != word and other not in seen and abs(len(other) - len(word)) <= limit:
+                distance = edit_distance(word, other, limit)
+                if distance <= limit:
+                    seen[other] = (distance, df, block)
+    ranked = sorted(seen.items(), key=lambda kv: (kv[1][0], -kv[1][1], by_code_point(kv[0])))
+    return [(t, block) for t, (_, _, block) in ranked[: RULES["fuzzyLimit"]]]
+
+
+def completions(prefix: str, index: Index) -> list[tuple[str, int]]:
+    dictionary = index.shard("d", prefix)
+    starting = [t for t in dictionary if t.startswith(prefix)]
+    starting.sort(key=lambda t: (-dictionary[t][0], by_code_point(t)))
+    return [(t, dictionary[t][1]) for t in starting[: RULES["prefixLimit"]]]
+
+
+def by_code_point(word: str) -> tuple[int, ...]:
+    """Python compares strings by code point already; spelled out to mirror search-core.js."""
+    return tuple(map(ord, word))
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Optimal string alignment distance (insertions, deletions, substitutions, adjacent
+    transpositions), or ``limit + 1`` once it is certain to exceed ``limit``."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], prev2[j - 2] + 1)
+        if min(row) > limit:
+            return limit + 1
+        prev2, prev = prev, row
+    return min(prev[-1], limit + 1)
+
+
+@dataclass
+class Scored:
+    score: int = 0
+    matched: int = 0  # clauses matched
+    exact: int = 0  # clauses matched without a typo
+
+
+def score(expanded: list[dict[str, tuple[int, int, bool]]], index: Index) -> dict[int, Scored]:
+    """doc -> its score, for every paper that matches at least one clause."""
+    total: dict[int, Scored] = {}
+    for terms in expanded:
+        best: dict[int, tuple[int, bool]] = {}  # doc -> (best boost * weight, without a typo)
+        for term_, (boost, block, typo) in terms.items():
+            plist = index.postings(term_, block)
+            for i in range(0, len(plist), 2):
+                value, clean = best.get(plist[i], (0, False))
+                best[plist[i]] = (max(value, boost * (plist[i + 1] >> 3)), clean or not typo)
+        for doc, (value, clean) in best.items():
+            entry = total.setdefault(doc, Scored())
+            entry.score += value
+            entry.matched += 1
+            entry.exact += clean
+    return total
+
+
+@dataclass(frozen=True)
+class Filters:
+    since: date | None = None
+    until: date | None = None
+    category: str | None = None
+    org: str | None = None
+    has_code: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.since or self.until or self.category or self.org or self.has_code)
+
+    def accepts(self, facets: dict) -> Callable[[int], bool]:
+        """A test of document numbers against the facets (search.js ``accepts``)."""
+        since = (self.since - EPOCH).days if self.since else None
+        until = (self.until - EPOCH).days if self.until else None
+        orgs = [name for name, _ in facets["orgs"]]
+        org = (orgs.index(self.org) if self.org in orgs else -2) if self.org else None
+        cats = facets["categories"]
+        cat = (cats.index(self.category) if self.category in cats else -2) if self.category else None
+        days = facets["days"]
+        return lambda d: (
+            (since is None or days[d] >= since)
+            and (until is None or days[d] <= until)
+            and (org is None or facets["org"][d] == org)
+            and (cat is None or cat in facets["cat"][d])
+            and (not self.has_code or facets["code"][d] == 1)
+        )
+
+
+SORTS = ("relevance", "upvotes", "newest")
+
+
+@dataclass
+class Hit:
+    doc: int
+    id: str
+    title: str
+    authors: str
+    day: str
+    upvotes: int
+    score: int
+
+
+@dataclass
+class Result:
+    docs: list[int]
+    scores: dict[int, Scored] = field(default_factory=dict)
+    matched: set[str] = field(default_factory=set)
+    clauses: list[Clause] = field(default_factory=list)
+
+
+def run(index: Index, text: str, filters: Filters = Filters(), sort: str = "relevance") -> Result:
+    """Every paper matching ``text``, best first (search-core.js ``run``)."""
+    clauses = parse_query(text)
+    if not clauses:
+        return Result([], clauses=clauses)
+    expanded = [expand(c, index) for c in clauses]
+    scores = score(expanded, index)
+    docs = list(scores)
+    if filters or sort == "upvotes":
+        facets = _facets_of(index)
+        if filters:
+            accepts = filters.accepts(facets)
+            docs = [d for d in docs if accepts(d)]
+    docs.sort(key=_sort_key(sort, scores, len(clauses), index))
+    matched = {t for terms in expanded for t in terms}
+    return Result(docs, scores, matched, clauses)
+
+
+def _facets_of(index: Index) -> dict:
+    facets = index.get("facets.json")
+    if "days" not in facets:
+        running, days = 0, []
+        for gap in facets["day"]:
+            running += gap
+            days.append(running)
+        facets["days"] = days
+    return facets
+
+
+def _sort_key(sort: str, scores: dict[int, Scored], clauses: int, index: Index):
+    def relevance(d: int) -> tuple:
+        s = scores[d]
+        return (s.matched < clauses, -s.exact, -s.score, d)
+
+    if sort == "upvotes":
+        up = _facets_of(index)["up"]
+        return lambda d: (-up[d], *relevance(d)[:3], d)
+    if sort == "newest":
+        return lambda d: d  # document numbers are newest first
+    return relevance
+
+
+def search(
+    index: Index, text: str, filters: Filters = Filters(), sort: str = "relevance"
+) -> list[Hit]:
+    """``run``, with what each result shows."""
+    result = run(index, text, filters, sort)
+    return [_hit(index, d, result.scores[d].score) for d in result.docs]
+
+
+def _hit(index: Index, doc: int, value: int) -> Hit:
+    paper_id, title, authors, day, upvotes = index.display(doc)
+    return Hit(doc, paper_id, title, authors, day, upvotes, value)
+
+
+def build_index(papers: Iterable[Paper]) -> Index:
+    """An in-memory index of ``papers`` (what ``update_index`` writes, unencoded)."""
+    return Index.from_files(build_files(papers))
+
+
+# --- the index on disk -----------------------------------------------------------------------
 INDEX_DIR = "search-index"  # in the generated folder, so `papers serve` and the build carry it
 
 
@@ -396,7 +663,7 @@ def update_index(papers: list[Paper], out: Path, cache: Path, hashes: dict[str, 
     folder = out / INDEX_DIR
     if key and stamp.exists() and stamp.read_text() == key and (folder / "meta.json").exists():
         return 0
-    files = index_files(build_index(papers))
+    files = index_files(build_files(papers))
     # Not fsynced like data/: the index is rebuilt from data/ if a crash loses it.
     written = sum(
         write_if_changed(folder / rel, data, durable=False) for rel, data in files.items()
