@@ -30,7 +30,7 @@ from .importer import ImportOptions, import_paths, parse_iso_time
 from .render import Renderer
 from .settings import Settings, load_settings
 from .site import build_site, serve_site
-from .store import Store
+from .store import Store, atomic_write
 
 EPILOG_IMPORT = """\b
 Examples:
@@ -313,7 +313,7 @@ def _render(ctx: Context) -> str:
     stored = store.load_all()
     papers = select_topics(stored, settings.topics)
     result = Renderer(settings, cache=settings.cache_dir).render_all(papers, store.hashes)
-    indexed = search.update_index(papers, settings.generated_dir, settings.cache_dir, store.hashes)
+    indexed = _update_search_index(settings, store, papers)
     days = len({p.daily_date for p in papers})
     shown = f"{len(papers)} of {len(stored)}" if len(papers) < len(stored) else f"{len(papers)}"
     return (
@@ -321,6 +321,33 @@ def _render(ctx: Context) -> str:
         f"{result.unchanged} unchanged, {result.removed} removed; "
         f"search index: {indexed} file(s) written"
     )
+
+
+def _update_search_index(settings: Settings, store: Store, papers: list) -> int:
+    """Bring the site's search index up to date with ``papers``; note which data it is of,
+    so that ``papers search`` can use it without loading the store."""
+    written = search.update_index(papers, settings.generated_dir, settings.cache_dir, store.hashes)
+    atomic_write(settings.cache_dir / "search.data", _data_key(settings, store).encode())
+    return written
+
+
+def _data_key(settings: Settings, store: Store) -> str:
+    """What the search index depends on: the records (file sizes and times: cheap at 50k),
+    the topic filter and the index code."""
+    topics = settings.topics.model_dump_json()
+    return f"{store.fingerprint()} {topics} {search.code_version()}"
+
+
+def _search_index(ctx: Context) -> search.Index:
+    """The index the last build wrote, rebuilt first only if data/ changed since."""
+    settings = ctx.settings
+    store = Store(settings.path("data_dir"), cache=settings.cache_dir / "store.pickle")
+    folder = settings.generated_dir / search.INDEX_DIR
+    stamp = settings.cache_dir / "search.data"
+    fresh = stamp.exists() and stamp.read_text() == _data_key(settings, store)
+    if not (fresh and (folder / "meta.json").exists()):
+        _update_search_index(settings, store, select_topics(store.load_all(), settings.topics))
+    return search.Index.from_folder(folder)
 
 
 @main.command()
@@ -434,9 +461,7 @@ def search_cmd(ctx: Context, query: str, limit: int, sort: str, **options) -> No
         raise click.UsageError(
             f"nothing to search for in {printable(query)!r}: type a word, a name or an arXiv id"
         )
-    settings = ctx.settings
-    store = Store(settings.path("data_dir"), cache=settings.cache_dir / "store.pickle")
-    papers = select_topics(store.load_all(), settings.topics)
+    index = _search_index(ctx)
     filters = search.Filters(
         since=options["since"] and options["since"].date(),
         until=options["until"] and options["until"].date(),
@@ -444,10 +469,9 @@ def search_cmd(ctx: Context, query: str, limit: int, sort: str, **options) -> No
         org=options["org"],
         has_code=options["has_code"],
     )
-    hits = search.search(search.build_index(papers), query, filters, sort)
-    for rank, hit in enumerate(hits[:limit], 1):
-        p = hit.paper
-        title = printable(p.title)
-        click.echo(f"{rank:>3}. {p.id:<12} {p.daily_date} ▲{p.upvotes:<4} {title}")
+    result = search.run(index, query, filters, sort)
+    hits = [search.hit(index, doc, result) for doc in result.docs[:limit]]
+    for rank, hit in enumerate(hits, 1):
+        click.echo(f"{rank:>3}. {hit.id:<12} {hit.day} ▲{hit.upvotes:<4} {hit.title}")
     shown = printable(query)
-    ctx.say(f"{len(hits)} paper(s) match {shown!r}; showing {min(limit, len(hits))}")
+    ctx.say(f"{len(result.docs)} paper(s) match {shown!r}; showing {len(hits)}")

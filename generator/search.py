@@ -79,6 +79,7 @@ RULES: dict[str, Any] = {
         r"(?:abs/|pdf/|html/|papers/)?)?(?:arxiv[ :]*)?"
         r"(?<![0-9.])([0-9]{4}\.[0-9]{4,5})(?:v[0-9]+)?(?:\.pdf)?(?![0-9])/?"
     ),
+    "possessive": r"(?<=\p{L})['\u2019]s(?![\p{L}\p{N}\p{M}])",  # "LLM's" is "LLM"
     "chunk": r"[\p{L}\p{N}\p{M}]+(?:[\-_\u2010\u2011.][\p{L}\p{N}\p{M}]+)*",
     "dot": r"(?<!\p{N})\.|\.(?!\p{N})",  # a dot that is not between two digits separates
     "hyphen": r"[\-_\u2010\u2011]",
@@ -107,7 +108,7 @@ RULES: dict[str, Any] = {
     "fuzzyRare": 2,  # a known word this rare (papers) is also tried for typos
     "fuzzyLimit": 6,  # corrections kept per word, closest and commonest first
 }
-_RX = {k: regex.compile(v) for k, v in RULES.items() if k in ("chunk", "dot", "hyphen", "pieces")}
+_RX = {k: regex.compile(RULES[k]) for k in ("possessive", "chunk", "dot", "hyphen", "pieces")}
 _NUMBER = regex.compile(RULES["number"])
 _LETTERS = regex.compile(RULES["letters"])
 _ARXIV = regex.compile(RULES["arxivId"])
@@ -189,7 +190,7 @@ def chunk(text: str) -> Chunk:
 def chunks(text: str) -> list[tuple[str, Chunk]]:
     """Each chunk of ``text`` as written (normalised) and analysed, plus the joined word and
     number chunks ("llama 3" -> "llama3"), which get the written form ""."""
-    text = normalize(text)
+    text = _RX["possessive"].sub("", normalize(text))
     found = [(m.group(), m.start(), m.end()) for m in _RX["chunk"].finditer(text)]
     out = [(raw, chunk(raw)) for raw, _, _ in found]
     for (a, _, end), (b, start, _) in pairwise(found):
@@ -421,7 +422,8 @@ class Index:
 
     @classmethod
     def from_files(cls, files: dict[str, Any]) -> Index:
-        return cls(files.__getitem__)
+        # A shard no term falls in does not exist: it reads as empty (a 404 in the browser).
+        return cls(lambda rel: files.get(rel, {}))
 
     @classmethod
     def from_folder(cls, folder: Path) -> Index:
@@ -472,7 +474,7 @@ def _wants_typos(term_: str, entry: list[int] | None) -> bool:
 
 
 def corrections(word: str, index: Index) -> list[tuple[str, int]]:
-    """Known terms a typo away from ``word`` (not itself), closest and commonest first."""
+    """Known terms the fewest typos away from ``word`` (not itself), commonest first."""
     limit = 1 if len(word) < RULES["fuzzyLong"] else 2
     seen: dict[str, tuple[int, int, int]] = {}
     for kind in ("d", "s"):
@@ -481,7 +483,12 @@ def corrections(word: str, index: Index) -> list[tuple[str, int]]:
                 distance = edit_distance(word, other, limit)
                 if distance <= limit:
                     seen[other] = (distance, df, block)
-    ranked = sorted(seen.items(), key=lambda kv: (kv[1][0], -kv[1][1], by_code_point(kv[0])))
+    # Only the closest: "transfom" is "transform", not also "transfer" two edits away.
+    closest = min((d for d, _, _ in seen.values()), default=0)
+    ranked = sorted(
+        ((t, v) for t, v in seen.items() if v[0] == closest),
+        key=lambda kv: (-kv[1][1], by_code_point(kv[0])),
+    )
     return [(t, block) for t, (_, _, block) in ranked[: RULES["fuzzyLimit"]]]
 
 
@@ -555,10 +562,8 @@ class Filters:
         """A test of document numbers against the facets (search.js ``accepts``)."""
         since = (self.since - EPOCH).days if self.since else None
         until = (self.until - EPOCH).days if self.until else None
-        orgs = [name for name, _ in facets["orgs"]]
-        org = (orgs.index(self.org) if self.org in orgs else -2) if self.org else None
-        cats = facets["categories"]
-        cat = (cats.index(self.category) if self.category in cats else -2) if self.category else None
+        org = _number(self.org, [name for name, _ in facets["orgs"]])
+        cat = _number(self.category, facets["categories"])
         days = facets["days"]
         return lambda d: (
             (since is None or days[d] >= since)
@@ -567,6 +572,14 @@ class Filters:
             and (cat is None or cat in facets["cat"][d])
             and (not self.has_code or facets["code"][d] == 1)
         )
+
+
+def _number(value: str | None, names: list[str]) -> int | None:
+    """A facet value's number; -2 for one the index does not know (a stale shared link), which
+    matches nothing, unlike "no organisation" (-1)."""
+    if not value:
+        return None
+    return names.index(value) if value in names else -2
 
 
 SORTS = ("relevance", "upvotes", "newest")
@@ -599,6 +612,9 @@ def run(index: Index, text: str, filters: Filters = Filters(), sort: str = "rele
     expanded = [expand(c, index) for c in clauses]
     scores = score(expanded, index)
     docs = list(scores)
+    if sort != "relevance" and any(s.matched == len(clauses) for s in scores.values()):
+        # Sorted by upvotes or date, partial matches would bury the papers asked for.
+        docs = [d for d in docs if scores[d].matched == len(clauses)]
     if filters or sort == "upvotes":
         facets = _facets_of(index)
         if filters:
@@ -638,12 +654,12 @@ def search(
 ) -> list[Hit]:
     """``run``, with what each result shows."""
     result = run(index, text, filters, sort)
-    return [_hit(index, d, result.scores[d].score) for d in result.docs]
+    return [hit(index, d, result) for d in result.docs]
 
 
-def _hit(index: Index, doc: int, value: int) -> Hit:
+def hit(index: Index, doc: int, result: Result) -> Hit:
     paper_id, title, authors, day, upvotes = index.display(doc)
-    return Hit(doc, paper_id, title, authors, day, upvotes, value)
+    return Hit(doc, paper_id, title, authors, day, upvotes, result.scores[doc].score)
 
 
 def build_index(papers: Iterable[Paper]) -> Index:
@@ -677,10 +693,15 @@ def update_index(papers: list[Paper], out: Path, cache: Path, hashes: dict[str, 
     return written
 
 
+def code_version() -> str:
+    """Changes whenever the index's code does (a new index format, new rules)."""
+    return hashlib.sha1(Path(__file__).read_bytes()).hexdigest()[:12]
+
+
 def _index_key(papers: list[Paper], hashes: dict[str, str]) -> str | None:
     if any(p.id not in hashes for p in papers):
         return None  # records not from the store: always rebuild
-    digest = hashlib.sha1(Path(__file__).read_bytes())
+    digest = hashlib.sha1(code_version().encode())
     for paper_id in sorted(p.id for p in papers):
         digest.update(f"{paper_id}={hashes[paper_id]};".encode())
     return digest.hexdigest()

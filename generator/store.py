@@ -65,6 +65,15 @@ class Store:
     def paths(self) -> list[Path]:
         return sorted(self.papers_dir.glob("*/*.yaml"))
 
+    def fingerprint(self) -> str:
+        """Changes when any record file is added, removed or rewritten (sizes and modification
+        times, as the parse cache trusts them): a cheap test of "has data/ changed"."""
+        digest = hashlib.sha1()
+        for path in self.paths():
+            stat = path.stat()
+            digest.update(f"{path.name} {stat.st_size} {stat.st_mtime_ns}\n".encode())
+        return digest.hexdigest()
+
     # -- reading ------------------------------------------------------------------------------
     def load(self, path: Path, data: bytes | None = None) -> Paper:
         text = _read_text(path, path.read_bytes() if data is None else data)

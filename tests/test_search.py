@@ -10,14 +10,11 @@ import json
 import re
 import shutil
 import subprocess
-import unicodedata
 from datetime import date
 from pathlib import Path
 
 import pytest
 from lunr.builder import Builder
-from lunr.pipeline import Pipeline
-from lunr.stop_word_filter import stop_word_filter
 
 from generator import search
 from generator.importer import ImportOptions, read_capture
@@ -39,36 +36,43 @@ def papers():
 
 
 @pytest.fixture(scope="module")
-def bundled():
-    return search.build_index(Store(ROOT / "data").load_all())
+def bundled_papers():
+    return Store(ROOT / "data").load_all()
+
+
+@pytest.fixture(scope="module")
+def bundled(bundled_papers):
+    return search.build_index(bundled_papers)
 
 
 def _lunr_index(papers):
-    """The lunr package's own builder, with our trimming and lunr.js's stemming rule."""
-
-    def trim(token, i=None, tokens=None):  # and drop what trims to nothing ("&", "—")
-        token = token.update(lambda s, m=None: search._TRIM.sub("", s))
-        return token if str(token) else None
-
-    def stem(token, i=None, tokens=None):
-        return token.update(lambda s, m=None: search.stem(s))
-
-    Pipeline.register_function(trim, "papersTrim")
-    Pipeline.register_function(stem, "papersStem")
+    """The lunr package's own builder over our analysis (whitespace-separated terms, no further
+    pipeline): its BM25 weights must be ours."""
     builder = Builder()
-    builder.pipeline.add(trim, stop_word_filter, stem)
+    builder.pipeline.reset()
+    builder.search_pipeline.reset()
     builder.ref("ref")
     for name, boost in search.FIELDS:
         builder.field(name, boost=boost)
     for n, paper in enumerate(search.search_order(papers)):
-        texts = [unicodedata.normalize("NFKC", t) for t in search.field_texts(paper)]
+        texts = [" ".join(search.analyze(t)) for t in search.field_texts(paper)]
         doc = dict(zip([name for name, _ in search.FIELDS], texts, strict=True))
         builder.add(doc | {"ref": str(n)})
     return builder.build()
 
 
+def _all_postings(papers) -> dict[str, list[int]]:
+    index = search.build_index(papers)
+    files = search.build_files(papers)
+    out = {}
+    for rel, shard in files.items():
+        if rel.startswith("d/"):
+            out.update({t: index.postings(t, block) for t, (_, block) in shard.items()})
+    return out
+
+
 def test_weights_are_lunrs_bm25_weights(papers):
-    ours = search.build_index(papers)
+    ours = _all_postings(papers)
     index = _lunr_index(papers)
     terms = {entry["_index"]: term for term, entry in index.inverted_index.items()}
     fields = [name for name, _ in search.FIELDS]
@@ -79,7 +83,7 @@ def test_weights_are_lunrs_bm25_weights(papers):
         for i in range(0, len(elements), 2):
             expected[(terms[elements[i]], int(doc), fields.index(field))] = elements[i + 1]
     got = {}
-    for term, plist in ours.postings.items():
+    for term, plist in ours.items():
         for i in range(0, len(plist), 2):
             got[(term, plist[i], plist[i + 1] & 7)] = (plist[i + 1] >> 3) / 100
     assert got.keys() == expected.keys()
@@ -88,11 +92,11 @@ def test_weights_are_lunrs_bm25_weights(papers):
     assert worst <= 0.006  # ours are lunr's, in hundredths
 
 
-def test_stems_match_lunr_js_in_the_browser(bundled):
+def test_stems_match_lunr_js_in_the_browser():
     node = shutil.which("node")
     require(node is not None, "node")
-    words = sorted({w for p in bundled.papers for w in search.words(p.title + " " + p.abstract)})
-    words = [w for w in words if w.isascii() and w.isalpha()]
+    texts = [p.title + " " + p.abstract for p in Store(ROOT / "data").load_all()]
+    words = sorted({w for t in texts for w in re.findall(r"[a-z]+", t.lower())})
     script = (
         f"const lunr = require({json.dumps(str(LUNR_JS))});"
         "const words = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
@@ -106,72 +110,186 @@ def test_stems_match_lunr_js_in_the_browser(bundled):
     assert [w for w, s in zip(words, js, strict=True) if search.stem(w) != s] == []
 
 
+# -- analysis ---------------------------------------------------------------------------------
 @pytest.mark.parametrize(
-    ("a", "b", "near"),
+    ("text", "terms"),
     [
-        ("transform", "transfrm", True),
-        ("transform", "trasnform", True),
-        ("transform", "transforms", True),
-        ("transform", "tranzform", True),
-        ("transform", "transform", False),
-        ("transform", "trnsfrm", False),
-        ("transform", "ransfomr", False),
-        ("abc", "acb", True),
-        ("abc", "bca", False),
+        ("llava-1.6", ["llava1.6", "llava", "1.6"]),
+        ("pre-training", ["pretrain", "pre", "train"]),
+        ("Qwen2.5-VL", ["qwen2.5vl", "qwen2.5", "qwen", "2.5", "vl"]),
+        ("Llama 3", ["llama", "3", "llama3"]),
+        ("SD 3.5", ["sd", "3.5", "sd3.5"]),
+        ("alignment.github.io", ["align", "github", "io"]),
+        ("models(LLM", ["model", "llm"]),
+        ("LLM's", ["llm"]),
+        ("optimisation", ["optim"]),
+        ("modelling colour centre", ["model", "color", "center"]),
+        ("behavioural analyse", ["behavior", "analyz"]),
+        ("2401.01234", ["2401.01234"]),
     ],
 )
-def test_one_edit(a, b, near):
-    assert search.one_edit(a, b) is near
-    assert search.one_edit(b, a) is near
+def test_analysis_splits_on_punctuation_and_keeps_compounds_whole(text, terms):
+    assert search.analyze(text) == terms
+
+
+@pytest.mark.parametrize(
+    ("british", "american"),
+    [
+        ("optimisation", "optimization"),
+        ("modelling", "modeling"),
+        ("generalise", "generalize"),
+        ("colour", "color"),
+        ("behaviour", "behavior"),
+        ("centre", "center"),
+        ("catalogue", "catalog"),
+        ("labelled", "labeled"),
+        ("analysed", "analyzed"),
+    ],
+)
+def test_british_and_american_spellings_are_one_term(british, american):
+    assert search.analyze(british) == search.analyze(american)
+
+
+@pytest.mark.parametrize(
+    ("pasted", "bare"),
+    [
+        ("arXiv:2401.01234", "2401.01234"),
+        ("2401.01234v3", "2401.01234"),
+        ("https://arxiv.org/abs/2401.01234", "2401.01234"),
+        ("https://arxiv.org/pdf/2401.01234v1", "2401.01234"),
+        ("https://arxiv.org/pdf/2401.01234v1.pdf", "2401.01234"),
+        ("https://huggingface.co/papers/2401.01234", "2401.01234"),
+        ("huggingface.co/papers/2401.01234", "2401.01234"),
+        ("arxiv 2401.01234", "2401.01234"),
+    ],
+)
+def test_arxiv_ids_in_pasted_forms_become_the_bare_id(pasted, bare):
+    assert search.clean_query(pasted).split() == [bare]
+
+
+def test_organisations_are_found_by_a_part_of_their_handle():
+    assert search.split_camel("TencentARC") == "Tencent ARC"
+    assert search.split_camel("MicrosoftResearch") == "Microsoft Research"
+    assert search.split_camel("ARCLab") == "ARC Lab"
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "distance"),
+    [
+        ("transform", "transfrm", 1),
+        ("transform", "trasnform", 1),
+        ("transform", "rtansform", 1),
+        ("transform", "transforms", 1),
+        ("transform", "tranzform", 1),
+        ("transform", "transform", 0),
+        ("transform", "trnsfrm", 2),
+        ("transform", "ransfomr", 2),
+        ("transform", "rnasfomr", 3),
+        ("abc", "acb", 1),
+        ("abc", "bca", 2),
+    ],
+)
+def test_edit_distance_counts_transpositions_as_one(a, b, distance):
+    assert search.edit_distance(a, b, 3) == distance
+    assert search.edit_distance(b, a, 3) == distance
+    assert search.edit_distance(a, b, 0) == min(distance, 1)
 
 
 def test_parse_query_marks_the_word_being_typed():
     clauses = search.parse_query("The Diffusion transfo")
-    assert [(c.word, c.stem, c.prefix) for c in clauses] == [
-        ("diffusion", "diffus", False),
-        ("transfo", "transfo", True),
+    assert [(c.terms, c.prefix) for c in clauses] == [
+        ((("diffus", "exact"),), ""),
+        ((("transfo", "exact"),), "transfo"),
     ]
-    assert [c.prefix for c in search.parse_query("diffusion transformers ")] == [False, False]
-    assert [c.word for c in search.parse_query("the")] == ["the"]  # typed so far: "the..."
+    assert [c.prefix for c in search.parse_query("diffusion transformers ")] == ["", ""]
+    assert [c.prefix for c in search.parse_query("the")] == ["the"]  # typed so far: "the..."
     assert search.parse_query("the ") == []
-    assert search.parse_query("  ") == []
+    assert search.parse_query("  ") == search.parse_query("?!") == []
 
 
-def test_every_word_must_match(bundled):
-    both = search.search(bundled, "diffusion robot ")
-    assert both
-    for hit in both:
-        text = " ".join(search.field_texts(hit.paper)).lower()
-        assert "diffusion" in text and "robot" in text
-    assert len(both) < len(search.search(bundled, "diffusion "))
+# -- ranking ----------------------------------------------------------------------------------
+def _ids(index, query: str, **options) -> list[str]:
+    return [h.id for h in search.search(index, query, **options)]
+
+
+def _texts(papers) -> dict[str, str]:
+    return {p.id: " ".join(search.field_texts(p)).lower() for p in papers}
+
+
+def test_papers_with_every_word_come_first_then_partial_matches(bundled_papers, bundled):
+    texts = _texts(bundled_papers)
+    ids = _ids(bundled, "diffusion robot ")
+    both = [i for i in ids if "diffusion" in texts[i] and "robot" in texts[i]]
+    assert both and ids[: len(both)] == both  # all of them first ...
+    assert len(ids) > len(both)  # ... then those with one of the words
+    assert _ids(bundled, "diffusion robot xqzwvjk ")[: len(both)] == both  # a word found nowhere
+
+
+def test_a_query_finds_nothing_only_when_no_word_matches(bundled):
+    assert _ids(bundled, "xqzwvjk ") == []
+    assert _ids(bundled, "xqzwvjk diffusion ")
 
 
 def test_a_typo_finds_the_word_and_a_prefix_completes_it(bundled):
-    right = [h.paper.id for h in search.search(bundled, "transformer ")][:10]
+    right = _ids(bundled, "transformer ")[:10]
     assert right
-    assert [h.paper.id for h in search.search(bundled, "transfomer ")][:10] == right
-    assert set(right) <= {h.paper.id for h in search.search(bundled, "transfor")}
-    assert search.search(bundled, "xqzwv ") == []
+    for typo in ("transfomer ", "trasnformer ", "rtansformer ", "tarnsformer "):
+        assert _ids(bundled, typo)[:10] == right, typo
+    assert set(right) <= set(_ids(bundled, "transfor"))
 
 
-def test_an_arxiv_id_finds_its_paper(bundled):
-    paper = bundled.papers[17]
-    assert [h.paper.id for h in search.search(bundled, paper.id)][:1] == [paper.id]
+def test_a_typo_never_outranks_an_exact_match():
+    papers = [
+        search_paper("2501.00001", "A single mode of operation"),
+        search_paper("2501.00002", "A model model model of everything"),
+    ]
+    index = search.build_index(papers)
+    ids = _ids(index, "modes ")  # "mode" is known but rare: "model" is tried too
+    assert ids == ["2501.00001", "2501.00002"]
 
 
-def test_sorts_and_filters(bundled):
+def search_paper(pid: str, title: str, **fields):
+    from generator.model import Paper
+
+    return Paper(id=pid, title=title, daily_date=date(2025, 1, 1), **fields)
+
+
+def test_an_arxiv_id_finds_its_paper_first_in_every_pasted_form(bundled_papers, bundled):
+    paper = bundled_papers[17]
+    forms = [
+        paper.id,
+        f"arXiv:{paper.id}",
+        f"{paper.id}v3",
+        f"https://arxiv.org/abs/{paper.id}",
+        f"https://arxiv.org/pdf/{paper.id}v1",
+        f"https://huggingface.co/papers/{paper.id}",
+        f"arxiv {paper.id}",
+    ]
+    for form in forms:
+        assert _ids(bundled, form)[:1] == [paper.id], form
+
+
+def test_sorts_and_filters(bundled_papers, bundled):
+    by_id = {p.id: p for p in bundled_papers}
     hits = search.search(bundled, "model", sort="upvotes")
-    votes = [h.paper.upvotes for h in hits]
+    votes = [h.upvotes for h in hits]
     assert len(hits) > 50 and votes == sorted(votes, reverse=True)
-    newest = [h.paper.daily_date for h in search.search(bundled, "model", sort="newest")]
+    newest = [h.day for h in search.search(bundled, "model", sort="newest")]
     assert newest == sorted(newest, reverse=True)
     since, until = date(2026, 2, 20), date(2026, 2, 25)
     window = search.search(bundled, "model", search.Filters(since=since, until=until))
-    assert window and all(since <= h.paper.daily_date <= until for h in window)
+    assert window and all(str(since) <= h.day <= str(until) for h in window)
     coded = search.search(bundled, "model", search.Filters(has_code=True))
-    assert coded and all(h.paper.github_repo for h in coded) and len(coded) < len(hits)
+    assert coded and all(by_id[h.id].github_repo for h in coded) and len(coded) < len(hits)
     org = search.search(bundled, "model", search.Filters(org="ByteDance-Seed"))
-    assert org and all(h.paper.organization.name == "ByteDance-Seed" for h in org)
+    assert org and all(by_id[h.id].organization.name == "ByteDance-Seed" for h in org)
+    assert search.search(bundled, "model", search.Filters(org="NoSuchOrg")) == []
+
+
+def test_sorting_by_upvotes_keeps_to_papers_with_every_word(bundled_papers, bundled):
+    texts = _texts(bundled_papers)
+    hits = search.search(bundled, "diffusion robot ", sort="upvotes")
+    assert hits and all("diffusion" in texts[h.id] and "robot" in texts[h.id] for h in hits)
 
 
 def _bundled_project(tmp_path: Path) -> Path:
@@ -180,9 +298,9 @@ def _bundled_project(tmp_path: Path) -> Path:
     return project
 
 
-def test_papers_search_lists_a_paper_first_for_its_title_words(tmp_path, bundled):
+def test_papers_search_lists_a_paper_first_for_its_title_words(tmp_path, bundled_papers):
     project = _bundled_project(tmp_path)
-    for paper in bundled.papers[::40]:
+    for paper in search.search_order(bundled_papers)[::40]:
         words = " ".join(paper.title.split()[:6])
         result = run_papers(project, "search", words, "-n", "3")
         assert result.exit_code == 0, result.stderr
@@ -229,3 +347,17 @@ def test_papers_search_prints_no_control_characters(tmp_path):
     assert result.exit_code == 0, result.stderr
     assert "T16 ctrl" in result.stdout and "\ufffd" in result.stdout
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", result.stdout)
+
+
+def test_papers_search_reads_the_built_index_and_rebuilds_only_after_a_data_change(tmp_path):
+    project = _bundled_project(tmp_path)
+    assert run_papers(project, "render").exit_code == 0
+    meta = project / "generated" / search.INDEX_DIR / "meta.json"
+    written = meta.stat().st_mtime_ns
+    result = run_papers(project, "search", "diffusion")
+    assert result.exit_code == 0 and "paper(s) match" in result.stdout
+    assert meta.stat().st_mtime_ns == written  # read, not rebuilt
+    Store(project / "data").save(search_paper("2601.99999", "Quokkaformer for marsupials"))
+    result = run_papers(project, "search", "quokkaformer")
+    assert result.exit_code == 0 and "2601.99999" in result.stdout.splitlines()[0]
+    assert meta.stat().st_mtime_ns != written
