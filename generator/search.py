@@ -43,7 +43,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from itertools import pairwise
+from itertools import accumulate, chain, pairwise
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +86,7 @@ RULES: dict[str, Any] = {
     "pieces": r"\p{N}+(?:\.\p{N}+)*|[^\p{N}]+",  # letters and numbers of one part
     "number": r"^\p{N}+(?:\.\p{N}+)*$",
     "letters": r"^[\p{L}\p{M}]+$",
+    "digits2": r"^[0-9]{2}",  # such terms are sharded by four characters, not two
     # British to American, applied to whole words before stemming (both sides alike, so an
     # occasional over-fold costs nothing: "promise" and "promize" are one word to search).
     "fold": [
@@ -110,6 +111,16 @@ RULES: dict[str, Any] = {
 }
 _RX = {k: regex.compile(RULES[k]) for k in ("possessive", "chunk", "dot", "hyphen", "pieces")}
 _NUMBER = regex.compile(RULES["number"])
+# Joins are made when indexing only (a query's "llama3" meets the index's "llama3"; its
+# "llama 3" meets "llama" and "3"), so this rule is not in RULES: a number chunk after a space,
+# whose chunk before is only letters. Found from the number: the quick part to scan for.
+_JOIN_NUMBER = regex.compile(
+    r" (\p{N}+(?:\.\p{N}+)*)(?![\p{L}\p{N}\p{M}]|[\-_\u2010\u2011.][\p{L}\p{N}\p{M}])"
+)
+_JOIN_WORD = regex.compile(
+    r"(?<![\p{L}\p{N}\p{M}]|[\p{L}\p{N}\p{M}][\-_\u2010\u2011.])[\p{L}\p{M}]{2,}$"
+)
+_DIGITS2 = regex.compile(RULES["digits2"])
 _LETTERS = regex.compile(RULES["letters"])
 _ARXIV = regex.compile(RULES["arxivId"])
 _FOLDS = [(regex.compile(p), r.replace("$1", r"\1").replace("$2", r"\2")) for p, r in RULES["fold"]]
@@ -187,34 +198,40 @@ def chunk(text: str) -> Chunk:
     return Chunk(main, rest, _RX["hyphen"].split(groups[-1])[-1] if groups else "")
 
 
+def clean(text: str) -> str:
+    """Normalised, lower-cased, possessives dropped: the text chunks are found in."""
+    return _RX["possessive"].sub("", normalize(text))
+
+
 def chunks(text: str) -> list[tuple[str, Chunk]]:
-    """Each chunk of ``text`` as written (normalised) and analysed, plus the joined word and
-    number chunks ("llama 3" -> "llama3"), which get the written form ""."""
-    text = _RX["possessive"].sub("", normalize(text))
-    found = [(m.group(), m.start(), m.end()) for m in _RX["chunk"].finditer(text)]
-    out = [(raw, chunk(raw)) for raw, _, _ in found]
-    for (a, _, end), (b, start, _) in pairwise(found):
-        if text[end:start] == " " and _is_join(a, b):
-            out.append(("", Chunk(term(a + b), (), "")))
-    return out
+    """Each chunk of ``text`` as written (cleaned) and analysed."""
+    return [(raw, chunk(raw)) for raw in _RX["chunk"].findall(clean(text))]
 
 
-def _is_join(word: str, number: str) -> bool:
-    return (
-        len(word) > 1
-        and bool(_LETTERS.match(word))
-        and len(number) <= RULES["joinMax"]
-        and bool(_NUMBER.match(number))
-    )
+@lru_cache(maxsize=1 << 20)
+def chunk_terms(raw: str) -> tuple[str, ...]:
+    c = chunk(raw)
+    return (c.main, *c.parts) if c.main else c.parts
 
 
 def analyze(text: str) -> list[str]:
-    """The terms a text is indexed under, with repeats (they count as term frequency)."""
+    """The terms a text is indexed under, with repeats (they count as term frequency): its
+    chunks', then each word followed by a number joined ("Llama 3": "llama3")."""
+    text = clean(text)
     out = []
-    for _, c in chunks(text):
-        if c.main:
-            out.append(c.main)
-        out += c.parts
+    for raw in _RX["chunk"].findall(text):
+        out += chunk_terms(raw)
+    return out + joins(text)
+
+
+def joins(text: str) -> list[str]:
+    """Each word followed by a number, joined ("llama 3": "llama3"), in a cleaned text."""
+    out = []
+    for match in _JOIN_NUMBER.finditer(text):
+        number, start = match[1], match.start()
+        word = _JOIN_WORD.search(text, max(0, start - 64), start)
+        if word and len(number) <= RULES["joinMax"]:
+            out.append(term(word[0] + number))
     return out
 
 
@@ -275,8 +292,11 @@ def _group(df: dict[str, int], key: Callable[[str], str]) -> dict[str, list[str]
 
 
 def prefix_key(word: str) -> str:
-    """The dictionary shard of a term: its first two characters, as hex of their UTF-8."""
-    return "".join(word[:2]).encode("utf-8").hex()
+    """The dictionary shard of a term: its first two characters, as hex of their UTF-8; four
+    for a term that starts with two ASCII digits (every arXiv id starts with "2": 50k of them
+    would make a few huge shards)."""
+    n = 4 if _DIGITS2.match(word) else 2
+    return word[:n].encode("utf-8").hex()
 
 
 def suffix_key(word: str) -> str:
@@ -324,15 +344,16 @@ def _blocks(postings: dict[str, array]) -> dict[str, int]:
 def _by_field(plist: array) -> list:
     """A term's postings as stored: per field, [field, doc gaps..., weights...] (half the
     gzipped size of interleaved pairs: gaps and weights each compress among their kind)."""
-    fields: dict[int, tuple[list[int], list[int]]] = {}
-    for i in range(0, len(plist), 2):
-        docs, weights = fields.setdefault(plist[i + 1] & 7, ([], []))
-        docs.append(plist[i])
-        weights.append(plist[i + 1] >> 3)
+    docs, codes = plist[0::2], plist[1::2]
+    fields = sorted({c & 7 for c in codes})
     out = []
-    for f, (docs, weights) in sorted(fields.items()):
-        gaps = [docs[0], *(b - a for a, b in pairwise(docs))]
-        out.append([f, *gaps, *weights])
+    for f in fields:
+        if len(fields) == 1:  # most terms: one field (comprehensions, no per-posting branch)
+            mine, weights = docs, [c >> 3 for c in codes]
+        else:
+            pairs = [(d, c >> 3) for d, c in zip(docs, codes, strict=True) if c & 7 == f]
+            mine, weights = [d for d, _ in pairs], [w for _, w in pairs]
+        out.append([f, mine[0], *(b - a for a, b in pairwise(mine)), *weights])
     return out
 
 
@@ -442,10 +463,9 @@ class Index:
         out: list[int] = []
         for stored in self.get(f"p/{block}.json").get(term_, []):
             f, n = stored[0], (len(stored) - 1) // 2
-            doc = 0
-            for i in range(1, n + 1):
-                doc += stored[i]
-                out += (doc, stored[i + n] * 8 + f)
+            docs = accumulate(stored[1 : n + 1])
+            weights = (w * 8 + f for w in stored[n + 1 :])
+            out += chain.from_iterable(zip(docs, weights, strict=True))
         return out
 
     def display(self, doc: int) -> list:

@@ -66,12 +66,14 @@ class Store:
         return sorted(self.papers_dir.glob("*/*.yaml"))
 
     def fingerprint(self) -> str:
-        """Changes when any record file is added, removed or rewritten (sizes and modification
-        times, as the parse cache trusts them): a cheap test of "has data/ changed"."""
+        """Changes when a record is added, removed or rewritten: every write here is a rename
+        into its shard folder, which moves that folder's modification time. Folder times only,
+        so it costs ~100 stat calls at 50k papers instead of 50,000 (an editor that rewrites a
+        file in place moves no folder time: `papers render` notices by content anyway)."""
         digest = hashlib.sha1()
-        for path in self.paths():
-            stat = path.stat()
-            digest.update(f"{path.name} {stat.st_size} {stat.st_mtime_ns}\n".encode())
+        folders = [self.papers_dir, *sorted(p for p in self.papers_dir.glob("*") if p.is_dir())]
+        for folder in folders if self.papers_dir.exists() else []:
+            digest.update(f"{folder.name} {folder.stat().st_mtime_ns}\n".encode())
         return digest.hexdigest()
 
     # -- reading ------------------------------------------------------------------------------
