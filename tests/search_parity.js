@@ -32,7 +32,8 @@ async function main() {
   const a = index.analysis;
   const out = { analysis: [], queries: [], distances: [], order: [], keys: [], stems: [] };
   for (const text of jobs.analysis || []) {
-    out.analysis.push([a.chunks(text).map(chunkShape), a.analyze(text), a.cleanQuery(text), a.parseQuery(text).map(clauseShape)]);
+    const chunks = a.chunks(text);
+    out.analysis.push([a.clean(text), chunks.map(chunkShape), chunks.map(([raw]) => a.chunkTerms(raw)), a.cleanQuery(text), a.parseQuery(text).map(clauseShape)]);
   }
   for (const [text, sort, filters] of jobs.queries || []) {
     const result = await core.run(index, text, filters || {}, sort);
@@ -43,7 +44,7 @@ async function main() {
   }
   for (const [x, y, limit] of jobs.distances || []) out.distances.push(core.editDistance(x, y, limit));
   out.order = [...(jobs.order || [])].sort(core.byCodePoint);
-  for (const text of jobs.keys || []) out.keys.push([core.prefixKey(text), core.suffixKey(text), core.length(text)]);
+  for (const text of jobs.keys || []) out.keys.push([core.prefixKey(text, index.rules), core.suffixKey(text), core.length(text)]);
   for (const word of jobs.stems || []) out.stems.push(a.stem(word));
   out.ms = Number(process.hrtime.bigint() - started) / 1e6;
   process.stdout.write(JSON.stringify(out));

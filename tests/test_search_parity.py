@@ -279,10 +279,12 @@ def test_analysis_and_queries_agree_with_python(bundled, tmp_path):
 
     python_analysis = []
     for text in analysed:
+        chunks = search.chunks(text)
         python_analysis.append(
             [
-                [_chunk(c) for c in search.chunks(text)],
-                search.analyze(text),
+                search.clean(text),
+                [_chunk(c) for c in chunks],
+                [list(search.chunk_terms(raw)) for raw, _ in chunks],
                 search.clean_query(text),
                 [_clause(c) for c in search.parse_query(text)],
             ]
@@ -331,6 +333,7 @@ def test_edit_distance_order_and_shard_keys_agree(bundled, tmp_path):
         pairs.append([a, "".join(b), rng.choice([1, 2])])
     order = ["".join(_any_char(rng) for _ in range(rng.randint(0, 4))) for _ in range(3000)]
     order += ["\ue000", "\U00010000", "\uffff", "a", "ab", "", "\U0001f600", "\uff21"]
+    order += ["2401.01234", "24", "2", "2a", "12ab", "1.5", "٢٣٤٥", "２３４５", "llama3"]
     node = _node_run(folder, {"distances": pairs, "order": order, "keys": order}, tmp_path)
     js = _node_result(node)
     assert js["distances"] == [search.edit_distance(a, b, limit) for a, b, limit in pairs]

@@ -1,7 +1,7 @@
 /* Daily Papers search, the query rules: generator/search.py's twin, in JavaScript.
  *
- * generator/search.py's docstring is the specification; this file implements its analysis
- * (normalize, chunk, chunks, term, analyze), its queries (cleanQuery, parseQuery, expand,
+ * generator/search.py's docstring is the specification; this file implements its analysis of
+ * queries (normalize, term, chunk, clean, chunks, chunk_terms), its queries (cleanQuery, parseQuery, expand,
  * corrections, completions, editDistance, score, run, search, the three sorts) and
  * Filters.accepts, function for function and in the same order of operations, so that both
  * rank every query identically (tests/test_search_parity.py runs both on thousands of strings
@@ -77,8 +77,12 @@
     return String.fromCodePoint(c);
   }
   const hexOfUtf8 = (s) => Array.from(new TextEncoder().encode(s), (b) => b.toString(16).padStart(2, "0")).join("");
-  /** The dictionary shard of a term: hex of the UTF-8 of its first two code points. */
-  const prefixKey = (word) => hexOfUtf8(codePoints(word).slice(0, 2).join(""));
+  /** The dictionary shard of a term: hex of the UTF-8 of its first two code points, or four
+   * when the rules' "digits2" pattern matches it (terms that start with two digits). */
+  const prefixKey = (word, rules) => {
+    const n = rules && rules.digits2 && new RegExp(rules.digits2, "u").test(word) ? 4 : 2;
+    return hexOfUtf8(codePoints(word).slice(0, n).join(""));
+  };
   /** The typo shard of a term: hex of the UTF-8 of its last two code points. */
   const suffixKey = (word) => hexOfUtf8(codePoints(word).slice(-2).join(""));
   /** An own property of a parsed JSON object, or undefined (never one of Object.prototype). */
@@ -112,7 +116,7 @@
     return lunrStemmer(lunr);
   }
 
-  // --- analysis: generator/search.py normalize .. analyze -----------------------------------
+  // --- analysis: generator/search.py normalize .. chunk_terms -------------------------------
   /** The analysis of generator/search.py with meta.json's rules and a stemmer. */
   function analysis(rules, stemWord) {
     const rx = (name, flags = "u") => new RegExp(rules[name], flags);
@@ -183,32 +187,15 @@
       chunkCache.set(text, c);
       return c;
     }
-    function isJoin(word, number) {
-      return length(word) > 1 && LETTERS.test(word) && length(number) <= rules.joinMax && NUMBER.test(number);
-    }
-    /** [written form, chunk] of each chunk of text, then the joined word + number chunks
-     * ("llama 3" -> "llama3"), written "". */
-    function chunks(text) {
-      text = normalize(text).replace(POSSESSIVE, "");
-      const found = Array.from(text.matchAll(CHUNK), (m) => [m[0], m.index, m.index + m[0].length]);
-      const out = found.map(([raw]) => [raw, chunk(raw)]);
-      for (let i = 0; i + 1 < found.length; i++) {
-        const [a, , end] = found[i];
-        const [b, start] = found[i + 1];
-        if (text.slice(end, start) === " " && isJoin(a, b)) {
-          out.push(["", Object.freeze({ main: term(a + b), parts: [], last: "" })]);
-        }
-      }
-      return out;
-    }
-    /** The terms a text is indexed under, with repeats. */
-    function analyze(text) {
-      const out = [];
-      for (const [, c] of chunks(text)) {
-        if (c.main) out.push(c.main);
-        out.push(...c.parts);
-      }
-      return out;
+    /** Normalised, lower-cased, possessives dropped: the text chunks are found in. */
+    const clean = (text) => normalize(text).replace(POSSESSIVE, "");
+    /** [written form (cleaned), chunk] of each chunk of text. (The index also joins a word
+     * and the number after it, "llama 3": "llama3"; a query does not, so that is not here.) */
+    const chunks = (text) => findall(clean(text), CHUNK).map((raw) => [raw, chunk(raw)]);
+    /** The terms of one chunk, its own first. */
+    function chunkTerms(raw) {
+      const c = chunk(raw);
+      return c.main ? [c.main, ...c.parts] : c.parts;
     }
     /** arXiv ids in any pasted form become the bare id. */
     const cleanQuery = (text) => normalize(text).replace(ARXIV, " $1 ");
@@ -229,7 +216,7 @@
     }
     /** A term corrected for typos (search.py _wants_typos). */
     const wantsTypos = (t, entry) => LETTERS.test(t) && length(t) >= rules.fuzzyMin && (entry === undefined || entry[0] <= rules.fuzzyRare);
-    return { rules, stem, normalize, term, chunk, chunks, isJoin, analyze, cleanQuery, parseQuery, wantsTypos };
+    return { rules, stem, normalize, term, chunk, clean, chunks, chunkTerms, cleanQuery, parseQuery, wantsTypos };
   }
 
   // --- the index ------------------------------------------------------------------------------
@@ -245,7 +232,7 @@
     }
     async shard(kind, word) {
       if (!word) return {};
-      return this.get(`${kind}/${kind === "d" ? prefixKey(word) : suffixKey(word)}.json`);
+      return this.get(`${kind}/${kind === "d" ? prefixKey(word, this.rules) : suffixKey(word)}.json`);
     }
     /** [doc, weight * 8 + field, ...] by field, then doc. */
     async postings(t, block) {
