@@ -46,6 +46,8 @@ async function main() {
   out.order = [...(jobs.order || [])].sort(core.byCodePoint);
   for (const text of jobs.keys || []) out.keys.push([core.prefixKey(text, index.rules), core.suffixKey(text), core.length(text)]);
   for (const word of jobs.stems || []) out.stems.push(a.stem(word));
+  out.format = core.FORMAT;
+  out.sorts = core.SORTS;
   out.ms = Number(process.hrtime.bigint() - started) / 1e6;
   process.stdout.write(JSON.stringify(out));
 }

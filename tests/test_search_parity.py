@@ -340,6 +340,7 @@ def test_edit_distance_order_and_shard_keys_agree(bundled, tmp_path):
     assert js["order"] == sorted(order)
     keys = [[search.prefix_key(t), search.suffix_key(t), len(t)] for t in order]
     assert js["keys"] == keys
+    assert (js["format"], js["sorts"]) == (search.FORMAT, list(search.SORTS))
 
 
 def _random_words(rng: random.Random, n: int) -> list[str]:

@@ -31,6 +31,7 @@
 })(typeof globalThis !== "undefined" ? globalThis : this, (findLunr) => {
   "use strict";
 
+  const FORMAT = 2; // generator/search.py FORMAT: the index layout this file reads
   const SORTS = ["relevance", "upvotes", "newest"];
   const DAY_MS = 86400000;
 
@@ -223,6 +224,9 @@
   class Index {
     /** The index over get(path); `open` reads meta.json first. */
     constructor(get, meta, options = {}) {
+      if (meta.format !== FORMAT) {
+        throw new Error(`the search index is of format ${meta.format}, this page reads ${FORMAT}: reload`);
+      }
       this.get = get;
       this.meta = meta;
       this.papers = meta.papers;
@@ -471,7 +475,7 @@
   }
 
   return {
-    SORTS, analysis, lunrStemmer, Index, open, expand, corrections, completions, editDistance,
+    FORMAT, SORTS, analysis, lunrStemmer, Index, open, expand, corrections, completions, editDistance,
     score, run, search, compare, Filters, dayNumber, byCodePoint, codePoints, length, isSpace,
     prefixKey, suffixKey, own,
   };
