@@ -284,19 +284,19 @@
     // Fetch every dictionary shard this clause reads at once, then follow search.py in order.
     await Promise.all([...clause.terms.map(([t]) => index.shard("d", t)), index.shard("d", clause.prefix)]);
     const found = new Map();
+    // A word still being typed is completed, not corrected, unless nothing completes it.
+    const completed = clause.prefix ? await completions(clause.prefix, index) : [];
     for (const [t, kind] of clause.terms) {
       const entry = own(await index.shard("d", t), t);
       if (entry && (!found.has(t) || found.get(t)[0] < boost[kind])) found.set(t, [boost[kind], entry[1], false]);
-      if (kind === "exact" && a.wantsTypos(t, entry)) {
+      if (kind === "exact" && completed.length === 0 && a.wantsTypos(t, entry)) {
         for (const [near, block] of await corrections(t, index)) {
           if (!found.has(near)) found.set(near, [boost.fuzzy, block, true]);
         }
       }
     }
-    if (clause.prefix) {
-      for (const [word, block] of await completions(clause.prefix, index)) {
-        if (!found.has(word)) found.set(word, [boost.prefix, block, false]);
-      }
+    for (const [word, block] of completed) {
+      if (!found.has(word)) found.set(word, [boost.prefix, block, false]);
     }
     return found;
   }
