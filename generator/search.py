@@ -66,7 +66,7 @@ FIELDS: tuple[tuple[str, int], ...] = (
     ("abstract", 1),
 )
 K1, B = 1.2, 0.75  # lunr's BM25 defaults
-CHUNK = 10  # papers per display chunk (results are scattered: small chunks, few bytes)
+CHUNK = 5  # papers per display chunk (results are scattered: small chunks, few bytes)
 BLOCK_BYTES = 24_000  # postings per file, roughly; a bigger term gets a file of its own
 EPOCH = date(1970, 1, 1)
 
@@ -102,8 +102,8 @@ RULES: dict[str, Any] = {
     "joinMax": 5,  # "Llama 3" -> "llama3": numbers up to this many characters
     "stopWords": sorted(STOP_WORDS),
     "boost": {"exact": 8, "part": 4, "prefix": 4, "fuzzy": 1},
-    "prefixMin": 3,  # a half-typed word of 3+ letters ...
-    "prefixLimit": 8,  # ... also matches its 8 commonest completions
+    "prefixMin": 4,  # a half-typed word of 4+ letters ...
+    "prefixLimit": 5,  # ... also matches its 5 commonest completions
     "fuzzyMin": 4,  # shortest word corrected for typos
     "fuzzyLong": 8,  # from this length, two edits
     "fuzzyRare": 2,  # a known word this rare (papers) is also tried for typos

@@ -202,7 +202,8 @@ def test_parse_query_marks_the_word_being_typed():
         ((("transfo", "exact"),), "transfo"),
     ]
     assert [c.prefix for c in search.parse_query("diffusion transformers ")] == ["", ""]
-    assert [c.prefix for c in search.parse_query("the")] == ["the"]  # typed so far: "the..."
+    assert [c.prefix for c in search.parse_query("thei")] == ["thei"]  # typed so far: "thei..."
+    assert search.parse_query("the") == []  # a stop word, too short to complete
     assert search.parse_query("the ") == []
     assert search.parse_query("  ") == search.parse_query("?!") == []
 
