@@ -230,9 +230,7 @@ def analyze(text: str) -> list[str]:
     """The terms a text is indexed under, with repeats (they count as term frequency): its
     chunks', then each word followed by a number joined ("Llama 3": "llama3")."""
     text = clean(text)
-    out = []
-    for raw in _RX["chunk"].findall(text):
-        out += chunk_terms(raw)
+    out = list(chain.from_iterable(map(chunk_terms, _RX["chunk"].findall(text))))
     return out + joins(text)
 
 
