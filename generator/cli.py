@@ -429,17 +429,19 @@ def serve(ctx: Context, dev_addr: str | None) -> None:
 
 EPILOG_SEARCH = """\b
 Examples:
-  papers search "diffusion transformer"              # every word must match
+  papers search "diffusion transformer"              # papers with every word first
   papers search "chain of thought" --sort upvotes -n 20
   papers search agents --since 2025-01-01 --org nvidia --has-code
-  papers search 2405.12345                           # an arXiv id
+  papers search https://arxiv.org/abs/2405.12345v2   # an arXiv id, as pasted
   papers search transfomer                           # a typo finds "transformer"
 
 \b
 Searches titles, authors, arXiv ids, organisations, AI keywords and abstracts of every paper in
 data/ (the site's topic filter applies), ranked exactly as the site's search box ranks them:
-lunr's BM25 weights, title and id matches first. The last word also matches as a prefix
-unless the query ends with a space, as when typing in the search box.
+papers matching every word first, then those matching fewer; lunr's BM25 weights, title and id
+matches first. The last word also matches as a prefix unless the query ends with a space, as
+when typing in the search box. It reads the index `papers build` wrote, rebuilding it first if
+data/ changed since.
 """
 
 
