@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 
 class PapersError(Exception):
     """Base for every error the CLI reports as a one-line message and a non-zero exit."""
@@ -27,3 +29,22 @@ def pydantic_field(loc: tuple) -> str:
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
+
+
+class LogMessages(logging.Handler):
+    """What a library logged while it ran: MkDocs reports a problem in its log, then raises a
+    bare "Aborted", so its words are kept for our error message."""
+
+    def __init__(self, level: int) -> None:
+        super().__init__(level)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+    def summary(self, shown: int = 5) -> str:
+        """``: first; second (and N more)``, or "" when nothing was logged."""
+        if not self.messages:
+            return ""
+        more = len(self.messages) - shown
+        return ": " + "; ".join(self.messages[:shown]) + (f" (and {more} more)" if more > 0 else "")

@@ -20,7 +20,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from .errors import InputError, pydantic_field
+from .errors import InputError, LogMessages, pydantic_field
 
 CONFIG_FILE = "mkdocs.yml"
 # Everything `papers render` writes lives in this one folder beside docs/ (which holds only
@@ -155,27 +155,18 @@ def _mkdocs_config(path: Path):
     # Material 9.8 prints an end-of-life banner on every run; it is not news to operators.
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     # MkDocs logs what is wrong, then raises a bare "Aborted": keep its words for our error.
-    problems = _Collector()
+    problems = LogMessages(logging.ERROR)
     logger = logging.getLogger("mkdocs")
     logger.addHandler(problems)
     propagate, logger.propagate = logger.propagate, False
     try:
         return load_config(config_file=str(path))
     except (Abort, ConfigurationError) as exc:
-        detail = "; ".join(problems.messages) or str(exc)
-        raise InputError(str(path), f"invalid MkDocs configuration: {detail}") from None
+        detail = problems.summary() or f": {exc}"
+        raise InputError(str(path), f"invalid MkDocs configuration{detail}") from None
     finally:
         logger.removeHandler(problems)
         logger.propagate = propagate
-
-
-class _Collector(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.ERROR)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
 
 
 def _validate(extra: dict[str, Any], path: Path) -> PapersSettings:

@@ -10,7 +10,7 @@ import re
 import shutil
 from pathlib import Path
 
-from .errors import PapersError
+from .errors import LogMessages, PapersError
 from .settings import Settings
 
 
@@ -79,7 +79,7 @@ def _build_shard(settings: Settings, folder: Path, strict: bool, shard: str) -> 
     os.environ["PAPERS_SHARD"] = shard  # read by generator/theme/hooks.py
     # MkDocs logs why a build failed (a strict-mode warning, a hook's error), then raises a
     # bare "Aborted": keep its words for our error.
-    problems = _Messages()
+    problems = LogMessages(logging.WARNING)
     logger = logging.getLogger("mkdocs")
     logger.addHandler(problems)
     try:
@@ -89,21 +89,6 @@ def _build_shard(settings: Settings, folder: Path, strict: bool, shard: str) -> 
     finally:
         logger.removeHandler(problems)
         os.environ.pop("PAPERS_SHARD", None)
-
-
-class _Messages(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-    def summary(self, shown: int = 5) -> str:
-        if not self.messages:
-            return ""
-        more = len(self.messages) - shown
-        return ": " + "; ".join(self.messages[:shown]) + (f" (and {more} more)" if more > 0 else "")
 
 
 def _merge_shard(shard: Path, into: Path) -> None:
