@@ -126,7 +126,7 @@ def pass_ctx(command):
 @click.version_option(package_name="daily-papers")
 @click.pass_context
 def main(click_ctx: click.Context, project: Path, quiet: bool) -> None:
-    """Daily Papers: import papers into data/, render pages into docs/, build the site.
+    """Daily Papers: import papers into data/, render pages into generated/, build the site.
 
     \b
     A typical run, in the project folder:
@@ -353,7 +353,7 @@ def _search_index(ctx: Context) -> search.Index:
 @main.command()
 @pass_ctx
 def render(ctx: Context) -> None:
-    """Render Markdown pages from data/ into docs/ (only changed pages are rewritten).
+    """Render pages, feeds and the search index from data/ into generated/ (only changes).
 
     \b
     Example:

@@ -39,7 +39,7 @@ def paper_time(paper: Paper) -> datetime:
 
 
 def render_feed(feed: Feed, site_url: str) -> dict[str, bytes]:
-    """The feed in every format: path under docs/ -> bytes."""
+    """The feed in every format: path under generated/ -> bytes."""
     return {
         feed.path("atom"): _feedgen(feed, site_url, "atom").atom_str(pretty=True),
         feed.path("rss"): _feedgen(feed, site_url, "rss").rss_str(pretty=True),

@@ -1,4 +1,4 @@
-"""Build and serve the site with MkDocs, from the pages ``render`` wrote into docs/."""
+"""Build and serve the site with MkDocs, from the pages ``render`` wrote into generated/."""
 
 from __future__ import annotations
 
@@ -124,7 +124,7 @@ def _swap(new: Path, target: Path) -> None:
 
 
 def serve_site(settings: Settings, dev_addr: str | None = None) -> None:
-    """Run ``mkdocs serve`` (live reload of docs/ and the theme)."""
+    """Run ``mkdocs serve`` (live reload of docs/, generated/ and the theme)."""
     from mkdocs.commands.serve import serve
 
     logging.getLogger("mkdocs").setLevel(logging.INFO)
