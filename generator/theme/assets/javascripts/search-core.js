@@ -241,13 +241,14 @@
     /** [doc, weight * 8 + field, ...] by field, then doc. */
     async postings(t, block) {
       const out = [];
+      const unit = this.rules.weightUnit;
       for (const stored of own(await this.get(`p/${block}.json`), t) || []) {
         const f = stored[0];
         const n = (stored.length - 1) / 2;
         let doc = 0;
         for (let i = 1; i <= n; i++) {
           doc += stored[i];
-          out.push(doc, stored[i + n] * 8 + f);
+          out.push(doc, stored[i + n] * unit * 8 + f);
         }
       }
       return out;
