@@ -104,6 +104,7 @@ RULES: dict[str, Any] = {
     # sets (benchmarks/search_eval.py at units of 1, 10 and 20).
     "weightUnit": 10,
     "joinMax": 5,  # "Llama 3" -> "llama3": numbers up to this many characters
+    "partsMax": 30,  # a clause matched by its parts needs all of them, or its first 30
     "stopWords": sorted(STOP_WORDS),
     "boost": {"exact": 8, "part": 4, "prefix": 4, "fuzzy": 1},
     "prefixMin": 4,  # a half-typed word of 4+ letters ...
@@ -490,21 +491,27 @@ class Index:
         return self.get(f"docs/{doc // CHUNK}.json")[doc % CHUNK]
 
 
-def expand(clause: Clause, index: Index) -> dict[str, tuple[int, int, bool]]:
-    """term -> (boost, postings block, is a typo correction) for the terms matching a clause."""
-    found: dict[str, tuple[int, int, bool]] = {}
+Match = tuple[int, int, bool, int]  # (boost, postings block, is a typo correction, part)
+
+
+def expand(clause: Clause, index: Index) -> dict[str, Match]:
+    """term -> its ``Match`` for the terms matching a clause; ``part`` numbers the clause's
+    parts (``pre`` and ``train`` of "pre-training") and is -1 for every other term."""
+    found: dict[str, Match] = {}
     # A word still being typed is completed, not corrected, unless nothing completes it: a
     # half word is no typo (and correcting each keystroke would fetch postings for nothing).
     completed = completions(clause.prefix, index) if clause.prefix else []
+    parts = [t for t, kind in clause.terms if kind == "part"]
     for term_, kind in clause.terms:
         entry = index.shard("d", term_).get(term_)
         if entry and (term_ not in found or found[term_][0] < BOOST[kind]):
-            found[term_] = (BOOST[kind], entry[1], False)
+            part = parts.index(term_) if kind == "part" else -1
+            found[term_] = (BOOST[kind], entry[1], False, part)
         if kind == "exact" and not completed and _wants_typos(term_, entry):
             for near, block in corrections(term_, index):
-                found.setdefault(near, (BOOST["fuzzy"], block, True))
+                found.setdefault(near, (BOOST["fuzzy"], block, True, -1))
     for word, block in completed:
-        found.setdefault(word, (BOOST["prefix"], block, False))
+        found.setdefault(word, (BOOST["prefix"], block, False, -1))
     return found
 
 
@@ -569,21 +576,30 @@ class Scored:
     exact: int = 0  # clauses matched without a typo
 
 
-def score(expanded: list[dict[str, tuple[int, int, bool]]], index: Index) -> dict[int, Scored]:
-    """doc -> its score, for every paper that matches at least one clause."""
+def score(clauses: list[Clause], expanded: list[dict[str, Match]], index: Index) -> dict:
+    """doc -> its score, for every paper that matches at least one term. A clause counts as
+    matched by its own term, a correction or a completion, or by all of its parts: "instruct"
+    alone does not match "AIEV-Instruct" (but adds to the score)."""
     total: dict[int, Scored] = {}
-    for terms in expanded:
-        best: dict[int, tuple[int, bool]] = {}  # doc -> (best boost * weight, without a typo)
-        for term_, (boost, block, typo) in terms.items():
+    for clause, terms in zip(clauses, expanded, strict=True):
+        parts_n = min(sum(kind == "part" for _, kind in clause.terms), RULES["partsMax"])
+        all_parts = (1 << parts_n) - 1
+        # doc -> (best boost * weight, matched whole without a typo, whole with one, parts)
+        best: dict[int, tuple[int, bool, bool, int]] = {}
+        for term_, (boost, block, typo, part) in terms.items():
             plist = index.postings(term_, block)
+            bit = 1 << part if 0 <= part < RULES["partsMax"] else 0
             for i in range(0, len(plist), 2):
-                value, clean = best.get(plist[i], (0, False))
-                best[plist[i]] = (max(value, boost * (plist[i + 1] >> 3)), clean or not typo)
-        for doc, (value, clean) in best.items():
+                value, clean, fuzzy, parts = best.get(plist[i], (0, False, False, 0))
+                value = max(value, boost * (plist[i + 1] >> 3))
+                clean, fuzzy = clean or (part < 0 and not typo), fuzzy or (part < 0 and typo)
+                best[plist[i]] = (value, clean, fuzzy, parts | bit)
+        for doc, (value, clean, fuzzy, parts) in best.items():
             entry = total.setdefault(doc, Scored())
             entry.score += value
-            entry.matched += 1
-            entry.exact += clean
+            whole = clean or (bool(all_parts) and parts == all_parts)
+            entry.matched += whole or fuzzy
+            entry.exact += whole
     return total
 
 
@@ -650,7 +666,7 @@ def run(index: Index, text: str, filters: Filters = Filters(), sort: str = "rele
     if not clauses:
         return Result([], clauses=clauses)
     expanded = [expand(c, index) for c in clauses]
-    scores = score(expanded, index)
+    scores = score(clauses, expanded, index)
     docs = list(scores)
     if sort != "relevance" and any(s.matched == len(clauses) for s in scores.values()):
         # Sorted by upvotes or date, partial matches would bury the papers asked for.

@@ -364,3 +364,16 @@ def test_papers_search_reads_the_built_index_and_rebuilds_only_after_a_data_chan
     result = run_papers(project, "search", "quokkaformer")
     assert result.exit_code == 0 and "2601.99999" in result.stdout.splitlines()[0]
     assert meta.stat().st_mtime_ns != written
+
+
+def test_a_compound_is_matched_by_all_of_its_parts_not_one():
+    papers = [
+        search_paper("2501.00001", "AIEV-Instruct for code"),
+        search_paper("2501.00002", "Instruct tuning for code"),
+        search_paper("2501.00003", "Pre training at scale"),
+    ]
+    index = search.build_index(papers)
+    assert _ids(index, "aiev-instruct code ") == ["2501.00001", "2501.00002"]
+    result = search.run(index, "aiev-instruct code ")
+    assert [result.scores[d].matched for d in result.docs] == [2, 1]  # "instruct" alone: partial
+    assert _ids(index, "pre-training ") == ["2501.00003"]  # both parts, written apart

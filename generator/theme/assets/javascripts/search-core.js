@@ -278,7 +278,8 @@
   }
 
   // --- queries: generator/search.py expand .. run ----------------------------------------------
-  /** term -> [boost, postings block, is a typo correction], in Python's insertion order. */
+  /** term -> [boost, postings block, is a typo correction, part (-1: not a part)], in Python's
+   * insertion order. */
   async function expand(clause, index) {
     const { rules, analysis: a } = index;
     const boost = rules.boost;
@@ -287,17 +288,20 @@
     const found = new Map();
     // A word still being typed is completed, not corrected, unless nothing completes it.
     const completed = clause.prefix ? await completions(clause.prefix, index) : [];
+    const parts = clause.terms.filter(([, kind]) => kind === "part").map(([t]) => t);
     for (const [t, kind] of clause.terms) {
       const entry = own(await index.shard("d", t), t);
-      if (entry && (!found.has(t) || found.get(t)[0] < boost[kind])) found.set(t, [boost[kind], entry[1], false]);
+      if (entry && (!found.has(t) || found.get(t)[0] < boost[kind])) {
+        found.set(t, [boost[kind], entry[1], false, kind === "part" ? parts.indexOf(t) : -1]);
+      }
       if (kind === "exact" && completed.length === 0 && a.wantsTypos(t, entry)) {
         for (const [near, block] of await corrections(t, index)) {
-          if (!found.has(near)) found.set(near, [boost.fuzzy, block, true]);
+          if (!found.has(near)) found.set(near, [boost.fuzzy, block, true, -1]);
         }
       }
     }
     for (const [word, block] of completed) {
-      if (!found.has(word)) found.set(word, [boost.prefix, block, false]);
+      if (!found.has(word)) found.set(word, [boost.prefix, block, false, -1]);
     }
     return found;
   }
@@ -366,27 +370,38 @@
 
   /** doc -> {score, matched, exact} for every paper matching at least one clause (a Map, in
    * the order Python's dict fills). */
-  async function score(expanded, index) {
+  /** doc -> its score, for every paper that matches at least one term (search.py score): a
+   * clause counts as matched by its own term, a correction or a completion, or by all of its
+   * parts (the first partsMax of them). */
+  async function score(clauses, expanded, index) {
+    const rules = index.rules;
     const lists = await Promise.all(expanded.map((terms) =>
       Promise.all([...terms].map(([t, [, block]]) => index.postings(t, block)))));
     const total = new Map();
     expanded.forEach((terms, c) => {
-      const best = new Map(); // doc -> [best boost * weight, without a typo]
-      [...terms.values()].forEach(([boost, , typo], n) => {
+      const partsN = Math.min(clauses[c].terms.filter(([, kind]) => kind === "part").length, rules.partsMax);
+      const allParts = 2 ** partsN - 1;
+      const best = new Map(); // doc -> [best boost * weight, whole without a typo, whole with one, parts]
+      [...terms.values()].forEach(([boost, , typo, part], n) => {
         const plist = lists[c][n];
+        const bit = part >= 0 && part < rules.partsMax ? 2 ** part : 0;
         for (let i = 0; i < plist.length; i += 2) {
-          const was = best.get(plist[i]);
-          const value = was ? was[0] : 0;
-          const clean = was ? was[1] : false;
-          best.set(plist[i], [Math.max(value, boost * (plist[i + 1] >> 3)), clean || !typo]);
+          const [value, clean, fuzzy, parts] = best.get(plist[i]) || [0, false, false, 0];
+          best.set(plist[i], [
+            Math.max(value, boost * (plist[i + 1] >> 3)),
+            clean || (part < 0 && !typo),
+            fuzzy || (part < 0 && typo),
+            bit ? parts | bit : parts,
+          ]);
         }
       });
-      for (const [doc, [value, clean]] of best) {
+      for (const [doc, [value, clean, fuzzy, parts]] of best) {
         let entry = total.get(doc);
         if (!entry) total.set(doc, (entry = { score: 0, matched: 0, exact: 0 }));
+        const whole = clean || (allParts > 0 && parts === allParts);
         entry.score += value;
-        entry.matched += 1;
-        entry.exact += clean ? 1 : 0;
+        entry.matched += whole || fuzzy ? 1 : 0;
+        entry.exact += whole ? 1 : 0;
       }
     });
     return total;
@@ -447,7 +462,7 @@
     const clauses = index.analysis.parseQuery(text);
     if (!clauses.length) return { docs: [], scores: new Map(), matched: new Set(), clauses };
     const expanded = await Promise.all(clauses.map((c) => expand(c, index)));
-    const scores = await score(expanded, index);
+    const scores = await score(clauses, expanded, index);
     let docs = [...scores.keys()];
     if (sort !== "relevance" && [...scores.values()].some((s) => s.matched === clauses.length)) {
       // Sorted by upvotes or date, partial matches would bury the papers asked for.
