@@ -95,7 +95,6 @@ def _add_generated(files, config) -> None:
     """Everything `papers render` wrote (generated/, beside the hand-written docs/) joins the
     site as if it were in docs/; pages below the top level stay out of the nav, so the nav
     never grows with the archive."""
-    from mkdocs.exceptions import PluginError
     from mkdocs.structure.files import File, InclusionLevel
 
     root = _generated_dir(config)
