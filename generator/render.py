@@ -28,8 +28,7 @@ from . import citation, escape, stats
 from .archive import SLUG_RE, Archive, Topic, week_key
 from .feeds import KINDS, Feed, render_feed
 from .model import Paper
-from .search import INDEX_DIR
-from .settings import Settings
+from .settings import INDEX_DIR, Settings
 from .store import atomic_write, write_if_changed
 
 TEMPLATES = Path(__file__).parent / "templates"

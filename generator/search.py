@@ -53,6 +53,7 @@ from lunr.stop_word_filter import WORDS as STOP_WORDS
 
 from .escape import printable
 from .model import Paper
+from .settings import INDEX_DIR
 from .store import write_if_changed
 
 FORMAT = 2
@@ -437,7 +438,7 @@ def clean_query(text: str) -> str:
 
 def parse_query(text: str) -> list[Clause]:
     typing = bool(text) and not text[-1].isspace()
-    typed = [c for raw, c in chunks(clean_query(text)) if raw]
+    typed = [c for _, c in chunks(clean_query(text))]
     clauses = []
     for i, c in enumerate(typed):
         last = typing and i == len(typed) - 1
@@ -724,7 +725,6 @@ def build_index(papers: Iterable[Paper]) -> Index:
 
 
 # --- the index on disk -----------------------------------------------------------------------
-INDEX_DIR = "search-index"  # in the generated folder, so `papers serve` and the build carry it
 
 
 def update_index(papers: list[Paper], out: Path, cache: Path, hashes: dict[str, str]) -> int:
