@@ -52,6 +52,7 @@ from generator.store import Store  # noqa: E402
 
 CORPUS = Path("/work/shared/corpus/hf-daily-papers")
 OUTSIDER = ROOT / "benchmarks" / "relevance" / "queries.yaml"
+DEV = ROOT / "benchmarks" / "relevance" / "dev" / "queries.yaml"
 OLD = ROOT / "tests" / "fixtures" / "search" / "queries.yaml"
 BUNDLED = ROOT / "data"
 CACHE = Path(tempfile.gettempdir()) / "daily-papers-search-eval"
