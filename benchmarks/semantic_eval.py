@@ -25,8 +25,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks import search_eval as ev  # noqa: E402
-from generator import search  # noqa: E402
+from benchmarks import search_eval as ev
+from generator import search
 
 DIMS = (64, 128, 256)
 K, WEIGHT, DEPTH = 10, 0.5, 300

@@ -6,3 +6,9 @@ paper) -> ``store`` (YAML under data/) -> ``render`` (Markdown pages under gener
 """
 
 __version__ = "0.1.0"
+
+import os
+
+# numpy (the search index) starts a BLAS thread pool when imported: a seventh of a `papers
+# search`, for linear algebra nothing here does. An operator's own setting wins.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")

@@ -9,9 +9,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from .model import Paper
 from .settings import Topics
+
+if TYPE_CHECKING:
+    from .model import Paper
 
 # Topic slugs become URL paths: only these characters, so nothing needs escaping there.
 SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")

@@ -19,11 +19,12 @@ from . import search
 from .archive import select_topics
 from .errors import PapersError
 from .escape import printable
+from .files import atomic_write
 from .settings import Settings, load_settings
-from .store import Store, atomic_write
 
 if TYPE_CHECKING:
     from .fetch import Journal
+    from .store import Store
 
 # The fetching, rendering and building modules (httpx, Jinja2, feeds, MkDocs) are imported by
 # the commands that use them: `papers search` starts without them (~0.1 s of its ~0.4 s).
@@ -85,7 +86,7 @@ class Context:
         return load_settings(self.project)
 
     def store(self) -> Store:
-        return Store(self.settings.path("data_dir"))
+        return _open_store(self.settings)
 
     def say(self, line: str) -> None:
         """The one summary line of a run (suppressed by --quiet)."""
@@ -241,7 +242,7 @@ def _fetch(ctx: Context, day, since, until, window) -> tuple[str, list[str]]:
 
     settings = ctx.settings
     days, journal = _days(day, since, until, window, settings)
-    store = Store(settings.path("data_dir"))
+    store = _open_store(settings)
     with store.lock():
         result = fetch_days(settings, store, days, quiet=ctx.quiet, journal=journal)
     if journal is not None and not result.failures:
@@ -302,7 +303,7 @@ def _enrich(ctx: Context, refresh: bool = False, limit: int | None = None):
     from .fetch import enrich
 
     settings = ctx.settings
-    store = Store(settings.path("data_dir"))
+    store = _open_store(settings)
     with store.lock():
         result = enrich(settings, store, refresh=refresh, quiet=ctx.quiet, limit=limit)
     t = result.tally
@@ -317,7 +318,7 @@ def _render(ctx: Context) -> str:
     from .render import Renderer
 
     settings = ctx.settings
-    store = Store(settings.path("data_dir"), cache=settings.cache_dir / "store.pickle")
+    store = _open_store(settings, cached=True)
     stored = store.load_all()
     papers = select_topics(stored, settings.topics)
     result = Renderer(settings, cache=settings.cache_dir).render_all(papers, store.hashes)
@@ -335,6 +336,17 @@ def _site():
     from . import site
 
     return site
+
+
+def _open_store(settings: Settings, cached: bool = False) -> Store:
+    """The data folder's store; ``cached`` keeps parsed records between runs. Imported here
+    like the modules above: `papers search` on a fresh index reads no record, and the paper
+    model and YAML are a third of its start."""
+    from .store import Store
+
+    return Store(
+        settings.path("data_dir"), cache=settings.cache_dir / "store.pickle" if cached else None
+    )
 
 
 def _update_search_index(settings: Settings, store: Store, papers: list) -> int:
@@ -355,7 +367,7 @@ def _data_key(settings: Settings, store: Store) -> str:
 def _search_index(ctx: Context) -> search.Index:
     """The index the last build wrote, rebuilt first only if data/ changed since."""
     settings = ctx.settings
-    store = Store(settings.path("data_dir"), cache=settings.cache_dir / "store.pickle")
+    store = _open_store(settings, cached=True)
     folder = settings.generated_dir / search.INDEX_DIR
     stamp = settings.cache_dir / "search.data"
     fresh = stamp.exists() and stamp.read_text() == _data_key(settings, store)

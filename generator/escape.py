@@ -17,8 +17,6 @@ from xml.etree import ElementTree
 
 from markupsafe import Markup
 
-from .model import PAPER_ID_RE
-
 # HTML specials, plus Markdown's inline syntax (\ ` * _ [ ] { } # ! |), arithmatex ($),
 # pymdownx's ~ ^ = marks, and the line breaks YAML and JavaScript treat specially.
 _MARKDOWN_SPECIALS = "&<>\"'\\`*_[]{}#!|$~^=\u2028\u2029"
@@ -112,6 +110,8 @@ def safe_url(value: object) -> Markup | None:
 
 def paper_id(value: object) -> Markup:
     """A paper id for a URL path; ids are validated by the model, this re-checks."""
+    from .model import PAPER_ID_RE  # here: `papers search` prints text and never loads the model
+
     text = str(value)
     if not PAPER_ID_RE.match(text):
         raise ValueError(f"not a paper id: {text!r}")

@@ -41,7 +41,8 @@ Text = Annotated[str, StringConstraints(min_length=1)]
 class Record(BaseModel):
     """Base for stored records: unknown keys are an error, so a typo in a hand edit is caught."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Schemas are built on first use, not at import: `papers search` never validates a record.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Author(Record):

@@ -27,9 +27,9 @@ from markupsafe import Markup
 from . import citation, escape, stats
 from .archive import SLUG_RE, Archive, Topic, week_key
 from .feeds import KINDS, Feed, render_feed
+from .files import atomic_write, write_if_changed
 from .model import Paper
 from .settings import INDEX_DIR, Settings
-from .store import atomic_write, write_if_changed
 
 TEMPLATES = Path(__file__).parent / "templates"
 

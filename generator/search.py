@@ -36,25 +36,29 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import unicodedata
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from itertools import accumulate, chain, pairwise
+from itertools import accumulate, chain, count, pairwise
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import regex
 from lunr.stemmer import PorterStemmer
 from lunr.stop_word_filter import WORDS as STOP_WORDS
 
 from .escape import printable
-from .model import Paper
+from .files import write_if_changed
 from .settings import INDEX_DIR
-from .store import write_if_changed
+
+if TYPE_CHECKING:  # only named in annotations: `papers search` never loads the model
+    from .model import Paper
 
 FORMAT = 2
 # (field, lunr boost). Index order is the field number stored in each posting.
@@ -70,6 +74,7 @@ K1, B = 1.2, 0.75  # lunr's BM25 defaults
 CHUNK = 5  # papers per display chunk (results are scattered: small chunks, few bytes)
 BLOCK_BYTES = 24_000  # postings per file, roughly; a bigger term gets a file of its own
 EPOCH = date(1970, 1, 1)
+SLICE = 2000  # papers analysed per task; fewer are analysed in-process
 
 # The rules both implementations follow. Patterns are written in the syntax Python's `regex`
 # module and JavaScript's RegExp (flag "u") read alike.
@@ -280,17 +285,16 @@ def search_order(papers: Iterable[Paper]) -> list[Paper]:
 def build_files(papers: Iterable[Paper]) -> dict[str, Any]:
     """Every file of the index, by path, as JSON-ready values (``index_files`` encodes them)."""
     ordered = search_order(papers)
-    counts = [[Counter(analyze(text)) for text in field_texts(p)] for p in ordered]
-    postings = _weights(counts)
-    df = {t: len(set(plist[::2])) for t, plist in postings.items()}
-    blocks = _blocks(postings)
+    postings = Postings.of(ordered)
+    df = dict(zip(postings.terms, postings.doc_frequencies(), strict=True))
+    blocks = _blocks(postings.terms, postings.sizes())
     files: dict[str, Any] = {}
     for kind, key in (("d", prefix_key), ("s", suffix_key)):
         for shard, terms in _group(df, key).items():
             files[f"{kind}/{shard}.json"] = {t: [df[t], blocks[t]] for t in sorted(terms)}
     by_block: dict[int, dict[str, list]] = defaultdict(dict)
-    for term_, block in blocks.items():
-        by_block[block][term_] = _by_field(postings.pop(term_))
+    for term_, stored in postings.stored():
+        by_block[blocks[term_]][term_] = stored
     files.update({f"p/{n}.json": terms for n, terms in by_block.items()})
     for start in range(0, len(ordered), CHUNK):
         chunk_ = ordered[start : start + CHUNK]
@@ -321,59 +325,140 @@ def suffix_key(word: str) -> str:
     return word[-2:].encode("utf-8").hex()
 
 
-def _weights(counts: list[list[Counter]]) -> dict[str, array]:
-    """lunr's BM25 weight of every (paper, field, term), rounded to hundredths."""
-    docs = len(counts) or 1
-    lengths = [sum(sum(c[f].values()) for c in counts) / docs or 1 for f in range(len(FIELDS))]
+# --- postings, as columns --------------------------------------------------------------------
+# At 50k papers there are 7.5M (paper, field, term) postings: they are counted, weighed, sorted
+# and cut into terms as numpy columns rather than one Python object each (the index stage took
+# twice as long that way).
+
+
+@dataclass
+class Postings:
+    """Every (paper, field, term) posting of the papers, sorted by term (in code point order),
+    field and paper; ``starts[i]:starts[i + 1]`` are the postings of ``terms[i]``."""
+
+    terms: list[str]
+    starts: np.ndarray
+    doc: np.ndarray
+    field_: np.ndarray
+    weight: np.ndarray  # lunr's BM25 times the field's boost, in hundredths
+
+    @classmethod
+    def of(cls, ordered: list[Paper]) -> Postings:
+        vocab, doc, field_, term_, tf = _counts(ordered)
+        weight = _weights(len(ordered), doc, field_, term_, tf)
+        rank = np.empty(len(vocab), dtype=np.int64)
+        rank[sorted(range(len(vocab)), key=vocab.__getitem__)] = np.arange(len(vocab))
+        # One key, not np.lexsort's three: (term, field, paper) are unique, a third the time.
+        width = len(ordered) or 1
+        order = np.argsort((rank[term_] * len(FIELDS) + field_) * width + doc)
+        sizes = np.bincount(rank[term_], minlength=len(vocab))
+        starts = np.concatenate(([0], np.cumsum(sizes)))
+        return cls(sorted(vocab), starts, doc[order], field_[order], weight[order])
+
+    def sizes(self) -> list[int]:
+        return np.diff(self.starts).tolist()
+
+    def doc_frequencies(self) -> list[int]:
+        """Papers per term (a term in two fields of a paper counts once)."""
+        width = int(self.doc.max(initial=0)) + 1
+        owner = np.repeat(np.arange(len(self.terms)), np.diff(self.starts))
+        pairs = np.sort(owner * width + self.doc)
+        distinct = np.diff(pairs, prepend=-1) != 0
+        return np.bincount(pairs[distinct] // width, minlength=len(self.terms)).tolist()
+
+    def stored(self) -> Iterator[tuple[str, list]]:
+        """Each term's postings as stored: per field, [field, doc gaps..., weights...] (half
+        the gzipped size of interleaved pairs: gaps and weights each compress among their
+        kind), weights in units of ``weightUnit`` (at least one)."""
+        first = np.diff(self.field_, prepend=-1) != 0  # a term's first posting in a field
+        first[self.starts[:-1]] = True
+        group = np.flatnonzero(first)
+        gaps = np.diff(self.doc, prepend=0)
+        gaps[group] = self.doc[group]
+        unit = RULES["weightUnit"]
+        stored = np.maximum(1, np.floor(self.weight / unit + 0.5)).astype(np.int64)
+        gaps_, stored_, fields = gaps.tolist(), stored.tolist(), self.field_[group].tolist()
+        bounds = [*group.tolist(), len(self.doc)]
+        g = 0
+        for i, term_ in enumerate(self.terms):
+            out, end = [], int(self.starts[i + 1])
+            while bounds[g] < end:
+                a, b = bounds[g], bounds[g + 1]
+                out.append([fields[g], *gaps_[a:b], *stored_[a:b]])
+                g += 1
+            yield term_, out
+
+
+def _counts(ordered: list[Paper]) -> tuple:
+    """The term counts of every (paper, field), as columns: vocabulary, paper, field, term
+    (a number in the vocabulary), count. Analysis is most of the index stage's time, so big
+    archives are analysed on every core, in slices of papers."""
+    texts = [field_texts(p) for p in ordered]
+    size = max(SLICE, -(-len(texts) // (4 * _cores())))
+    slices = [texts[i : i + size] for i in range(0, len(texts), size)]
+    if len(slices) > 1 and _cores() > 1:
+        from concurrent.futures import ProcessPoolExecutor  # here: `papers search` starts faster
+
+        with ProcessPoolExecutor(min(_cores(), len(slices))) as pool:
+            parts = list(pool.map(_count_slice, slices))
+    else:
+        parts = [_count_slice(s) for s in slices]
+    vocab: dict[str, int] = {}
+    columns: list[list[np.ndarray]] = [[], [], [], []]
+    offset = 0
+    for words, doc, field_, term_, tf in parts:
+        remap = np.array([vocab.setdefault(w, len(vocab)) for w in words], dtype=np.int64)
+        for column, values in zip(columns, (doc + offset, field_, remap[term_], tf), strict=True):
+            column.append(values)
+        offset += len(doc) and int(doc[-1]) + 1
+    empty = np.zeros(0, dtype=np.int64)
+    return list(vocab), *(np.concatenate(c) if c else empty for c in columns)
+
+
+def _count_slice(texts: list[tuple[str, ...]]) -> tuple:
+    """``_counts`` of a slice of papers, numbered from 0, with its own vocabulary."""
+    vocab: defaultdict[str, int] = defaultdict(count().__next__)
+    columns = doc, field_, term_, tf = [array("i") for _ in range(4)]
+    for d, fields in enumerate(texts):
+        for f, text in enumerate(fields):
+            counts = Counter(analyze(text))
+            term_.extend(map(vocab.__getitem__, counts))
+            tf.extend(counts.values())
+            doc.extend([d] * len(counts))
+            field_.extend([f] * len(counts))
+    return list(vocab), *(np.array(c, dtype=np.int64) for c in columns)
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _weights(docs: int, doc, field_, term_, tf) -> np.ndarray:
+    """lunr's BM25 weight of every (paper, field, term) posting, times the field's boost, in
+    hundredths (at least one). Each float operation is the one lunr.py does, in its order, so
+    the weights are lunr's to the bit."""
+    docs, fields = docs or 1, len(FIELDS)
+    lengths = np.bincount(doc * fields + field_, weights=tf, minlength=docs * fields)
+    average = [int(lengths[f::fields].sum()) / docs or 1 for f in range(fields)]
     # lunr counts a term once per field it occurs in, not once per paper.
-    field_df = Counter(term_ for fields in counts for c in fields for term_ in c)
-    idf = {t: math.log(1 + abs((docs - n + 0.5) / (n + 0.5))) for t, n in field_df.items()}
-    # Arrays, not lists of ints: 7.5M postings at 50k papers are 60 MB instead of 400 MB; and
-    # each paper's counts are dropped once weighed, to keep the build's peak memory down.
-    postings: defaultdict[str, array] = defaultdict(lambda: array("i"))
-    for doc, fields in enumerate(counts):
-        counts[doc] = []
-        for f, terms in enumerate(fields):
-            norm = K1 * (1 - B + B * sum(terms.values()) / lengths[f])
-            scale = (K1 + 1) * FIELDS[f][1] * 100
-            for term_, tf in terms.items():
-                # lunr's score is idf * (k1 + 1) * tf / (norm + tf) * boost; kept in hundredths
-                weight = int(idf[term_] * scale * tf / (norm + tf) + 0.5) or 1
-                plist = postings[term_]
-                plist.append(doc)
-                plist.append(weight * 8 + f)
-    return postings
+    field_df = np.bincount(term_).tolist()
+    idf = np.array([math.log(1 + abs((docs - n + 0.5) / (n + 0.5))) for n in field_df])
+    norm = K1 * ((1 - B) + B * lengths[doc * fields + field_] / np.array(average)[field_])
+    scale = np.array([(K1 + 1) * boost * 100 for _, boost in FIELDS])[field_]
+    weight = np.floor(idf[term_] * scale * tf / (norm + tf) + 0.5).astype(np.int64)
+    return np.maximum(weight, 1)
 
 
-def _blocks(postings: dict[str, array]) -> dict[str, int]:
+def _blocks(terms: list[str], sizes: list[int]) -> dict[str, int]:
     """Postings files: terms in sorted order, packed into files of about BLOCK_BYTES."""
     blocks, block, size = {}, 0, 0
-    for term_ in sorted(postings):
-        cost = len(term_) + 4 * len(postings[term_])
+    for term_, n in zip(terms, sizes, strict=True):
+        cost = len(term_) + 8 * n
         if size and size + cost > BLOCK_BYTES:
             block, size = block + 1, 0
         blocks[term_] = block
         size += cost
     return blocks
-
-
-def _by_field(plist: array) -> list:
-    """A term's postings as stored: per field, [field, doc gaps..., weights...] (half the
-    gzipped size of interleaved pairs: gaps and weights each compress among their kind),
-    weights in units of ``weightUnit``."""
-    docs, codes = plist[0::2], plist[1::2]
-    fields = sorted({c & 7 for c in codes})
-    out = []
-    for f in fields:
-        if len(fields) == 1:  # most terms: one field (comprehensions, no per-posting branch)
-            mine, weights = docs, [c >> 3 for c in codes]
-        else:
-            pairs = [(d, c >> 3) for d, c in zip(docs, codes, strict=True) if c & 7 == f]
-            mine, weights = [d for d, _ in pairs], [w for _, w in pairs]
-        unit = RULES["weightUnit"]
-        stored = [max(1, int(w / unit + 0.5)) for w in weights]
-        out.append([f, mine[0], *(b - a for a, b in pairwise(mine)), *stored])
-    return out
 
 
 def _display(paper: Paper) -> list:
@@ -478,7 +563,7 @@ class Index:
         return self.get(f"{kind}/{key}.json") if word else {}
 
     def postings(self, term_: str, block: int) -> list[int]:
-        """[doc, weight * 8 + field, ...] by field, then doc."""
+        """[doc, weight * 8 + field, ...] by field, then doc; weights in hundredths."""
         out: list[int] = []
         unit = self.meta["rules"]["weightUnit"]
         for stored in self.get(f"p/{block}.json").get(term_, []):
@@ -487,6 +572,17 @@ class Index:
             weights = (w * unit * 8 + f for w in stored[n + 1 :])
             out += chain.from_iterable(zip(docs, weights, strict=True))
         return out
+
+    def columns(self, term_: str, block: int) -> tuple[np.ndarray, np.ndarray]:
+        """A term's postings as two columns, papers and weights (in hundredths), by field,
+        then paper: what ``score`` reads."""
+        docs, weights = [], []
+        for stored in self.get(f"p/{block}.json").get(term_, []):
+            n = (len(stored) - 1) // 2
+            docs += accumulate(stored[1 : n + 1])
+            weights += stored[n + 1 :]
+        unit = self.meta["rules"]["weightUnit"]
+        return np.array(docs, dtype=np.int64), np.array(weights, dtype=np.int64) * unit
 
     def display(self, doc: int) -> list:
         return self.get(f"docs/{doc // CHUNK}.json")[doc % CHUNK]
@@ -577,31 +673,56 @@ class Scored:
     exact: int = 0  # clauses matched without a typo
 
 
-def score(clauses: list[Clause], expanded: list[dict[str, Match]], index: Index) -> dict:
-    """doc -> its score, for every paper that matches at least one term. A clause counts as
-    matched by its own term, a correction or a completion, or by all of its parts: "instruct"
-    alone does not match "AIEV-Instruct" (but adds to the score)."""
-    total: dict[int, Scored] = {}
+@dataclass
+class Scores:
+    """Every paper's ``Scored``, as columns over all papers (a common word at 50k papers has
+    tens of thousands of postings: one Python object each was most of a query's time);
+    ``seen`` marks the papers matching at least one term."""
+
+    seen: np.ndarray
+    score: np.ndarray
+    matched: np.ndarray
+    exact: np.ndarray
+
+    @property
+    def docs(self) -> np.ndarray:
+        return np.flatnonzero(self.seen)
+
+    def get(self, doc: int) -> Scored | None:
+        if not (0 <= doc < len(self.seen) and self.seen[doc]):
+            return None
+        return Scored(int(self.score[doc]), int(self.matched[doc]), int(self.exact[doc]))
+
+    def __getitem__(self, doc: int) -> Scored:
+        found = self.get(doc)
+        if found is None:
+            raise KeyError(doc)
+        return found
+
+
+def score(clauses: list[Clause], expanded: list[dict[str, Match]], index: Index) -> Scores:
+    """Every paper's score. A clause counts as matched by its own term, a correction or a
+    completion, or by all of its parts: "instruct" alone does not match "AIEV-Instruct" (but
+    adds to the score). A clause adds, for each paper, its best term's boost x weight."""
+    total, matched, exact = (np.zeros(index.papers, dtype=np.int64) for _ in range(3))
+    seen = np.zeros(index.papers, dtype=bool)
     for clause, terms in zip(clauses, expanded, strict=True):
         parts_n = min(sum(kind == "part" for _, kind in clause.terms), RULES["partsMax"])
-        all_parts = (1 << parts_n) - 1
-        # doc -> (best boost * weight, matched whole without a typo, whole with one, parts)
-        best: dict[int, tuple[int, bool, bool, int]] = {}
+        value, parts = np.zeros(index.papers, dtype=np.int64), np.zeros(index.papers, np.int64)
+        clean, fuzzy = np.zeros(index.papers, dtype=bool), np.zeros(index.papers, dtype=bool)
         for term_, (boost, block, typo, part) in terms.items():
-            plist = index.postings(term_, block)
-            bit = 1 << part if 0 <= part < RULES["partsMax"] else 0
-            for i in range(0, len(plist), 2):
-                value, clean, fuzzy, parts = best.get(plist[i], (0, False, False, 0))
-                value = max(value, boost * (plist[i + 1] >> 3))
-                clean, fuzzy = clean or (part < 0 and not typo), fuzzy or (part < 0 and typo)
-                best[plist[i]] = (value, clean, fuzzy, parts | bit)
-        for doc, (value, clean, fuzzy, parts) in best.items():
-            entry = total.setdefault(doc, Scored())
-            entry.score += value
-            whole = clean or (bool(all_parts) and parts == all_parts)
-            entry.matched += whole or fuzzy
-            entry.exact += whole
-    return total
+            docs, weights = index.columns(term_, block)
+            np.maximum.at(value, docs, boost * weights)
+            seen[docs] = True
+            if part < 0:
+                (fuzzy if typo else clean)[docs] = True
+            elif part < RULES["partsMax"]:
+                parts[docs] |= 1 << part
+        whole = clean | (parts == (1 << parts_n) - 1) if parts_n else clean
+        total += value
+        matched += whole | fuzzy
+        exact += whole
+    return Scores(seen, total, matched, exact)
 
 
 @dataclass(frozen=True)
@@ -656,7 +777,7 @@ class Hit:
 @dataclass
 class Result:
     docs: list[int]
-    scores: dict[int, Scored] = field(default_factory=dict)
+    scores: Scores | dict = field(default_factory=dict)
     matched: set[str] = field(default_factory=set)
     clauses: list[Clause] = field(default_factory=list)
 
@@ -668,18 +789,17 @@ def run(index: Index, text: str, filters: Filters = Filters(), sort: str = "rele
         return Result([], clauses=clauses)
     expanded = [expand(c, index) for c in clauses]
     scores = score(clauses, expanded, index)
-    docs = list(scores)
-    if sort != "relevance" and any(s.matched == len(clauses) for s in scores.values()):
+    docs = scores.docs
+    every = scores.matched[docs] == len(clauses)
+    if sort != "relevance" and every.any():
         # Sorted by upvotes or date, partial matches would bury the papers asked for.
-        docs = [d for d in docs if scores[d].matched == len(clauses)]
-    if filters or sort == "upvotes":
-        facets = _facets_of(index)
-        if filters:
-            accepts = filters.accepts(facets)
-            docs = [d for d in docs if accepts(d)]
-    docs.sort(key=_sort_key(sort, scores, len(clauses), index))
+        docs = docs[every]
+    if filters:
+        accepts = filters.accepts(_facets_of(index))
+        docs = docs[[accepts(d) for d in docs.tolist()]] if len(docs) else docs
+    order = np.lexsort(_sort_keys(sort, scores, docs, len(clauses), index))
     matched = {t for terms in expanded for t in terms}
-    return Result(docs, scores, matched, clauses)
+    return Result(docs[order].tolist(), scores, matched, clauses)
 
 
 def _facets_of(index: Index) -> dict:
@@ -693,16 +813,15 @@ def _facets_of(index: Index) -> dict:
     return facets
 
 
-def _sort_key(sort: str, scores: dict[int, Scored], clauses: int, index: Index):
-    def relevance(d: int) -> tuple:
-        s = scores[d]
-        return (s.matched < clauses, -s.exact, -s.score, d)
-
-    if sort == "upvotes":
-        up = _facets_of(index)["up"]
-        return lambda d: (-up[d], *relevance(d)[:3], d)
+def _sort_keys(sort: str, scores: Scores, docs: np.ndarray, clauses: int, index: Index) -> list:
+    """``np.lexsort`` keys, the last first: by relevance, papers matching every clause, then
+    more matched without a typo, then the higher score; ties to the lower document number
+    (newer, then more upvoted)."""
     if sort == "newest":
-        return lambda d: d  # document numbers are newest first
+        return [docs]  # document numbers are newest first
+    relevance = [docs, -scores.score[docs], -scores.exact[docs], scores.matched[docs] < clauses]
+    if sort == "upvotes":
+        return [*relevance, -np.array(_facets_of(index)["up"], dtype=np.int64)[docs]]
     return relevance
 
 

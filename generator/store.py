@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-import os
 import pickle
-import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,6 +24,7 @@ import yaml
 from pydantic import ValidationError
 
 from .errors import InputError, PapersError, pydantic_field
+from .files import atomic_write
 from .merge import merge
 from .model import PAPER_ID_RE, Paper, title_key
 
@@ -293,28 +292,3 @@ def dump_yaml(data: Any) -> bytes:
     """Stable, human-readable YAML: declared key order, block style, UTF-8, wrapped at 100."""
     text = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
     return text.encode("utf-8")
-
-
-def write_if_changed(path: Path, data: bytes, durable: bool = True) -> bool:
-    """``atomic_write`` unless ``path`` already holds ``data``; True if it wrote."""
-    if path.exists() and path.read_bytes() == data:
-        return False
-    atomic_write(path, data, durable)
-    return True
-
-
-def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
-    """Replace ``path`` with ``data`` so that a reader (or a crash) never sees half a file;
-    ``durable`` also waits for the disk (generated files that are rebuilt anyway skip it)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
