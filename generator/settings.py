@@ -13,16 +13,22 @@ Endpoints and secrets come only from the environment (``HF_ENDPOINT``, ``PAPERS_
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import logging
 import os
+import pickle
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from .errors import InputError, LogMessages, pydantic_field
+from .files import atomic_write
 
 CONFIG_FILE = "mkdocs.yml"
+CACHE_DIR = ".papers-cache"  # working state that is not data; git ignores it
 # Everything `papers render` writes lives in this one folder beside docs/ (which holds only
 # hand-written pages): git ignores it, `make clean` removes it, the render sweeps it of stale
 # files, and the MkDocs hook (generator/theme/hooks.py) adds its files to the build.
@@ -112,7 +118,7 @@ class Settings(PapersSettings):
     @property
     def cache_dir(self) -> Path:
         """Working state that is not data (caches, the backfill journal); git ignores it."""
-        return self.root / ".papers-cache"
+        return self.root / CACHE_DIR
 
     @property
     def generated_dir(self) -> Path:
@@ -140,13 +146,54 @@ def load_settings(root: Path | str = ".") -> Settings:
     path = root / CONFIG_FILE
     if not path.exists():
         return Settings(root=root)
-    config = _mkdocs_config(path)
-    extra = config["extra"].get("papers") or {}
+    values = _mkdocs_values(path, root / CACHE_DIR / "settings.pickle")
+    extra = values.pop("papers") or {}
     if not isinstance(extra, dict):
         raise InputError(str(path), "expected a mapping of settings", field="extra.papers")
     papers = _validate(extra, path)
-    site = {k: config[k] for k in ("site_name", "site_url", "site_description") if config[k]}
-    return Settings(root=root, site_dir=Path(config["site_dir"]), **site, **dict(papers))
+    return Settings(root=root, **values, **dict(papers))
+
+
+def _mkdocs_values(path: Path, cache: Path) -> dict[str, Any]:
+    """What the settings take from MkDocs' reading of ``mkdocs.yml``, kept in ``cache`` for
+    as long as the file and the environment variables it names are unchanged: MkDocs' loader
+    takes a third of a `papers search` (it imports and checks the theme and plugins)."""
+    key = _config_key(path)
+    try:
+        cached = pickle.loads(cache.read_bytes()) if key else None
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError):
+        cached = None
+    if isinstance(cached, dict) and cached.get("key") == key:
+        return cached["values"]
+    config = _mkdocs_config(path)
+    values = {k: config[k] for k in ("site_name", "site_url", "site_description") if config[k]}
+    values |= {"site_dir": Path(config["site_dir"]), "papers": config["extra"].get("papers")}
+    if key:
+        # A read-only checkout, or a value YAML made that pickle cannot keep: uncached.
+        with contextlib.suppress(OSError, pickle.PicklingError, TypeError, AttributeError):
+            atomic_write(cache, pickle.dumps({"key": key, "values": values}), durable=False)
+    return values
+
+
+_ENV_TAG = re.compile(r"!ENV\s*(\[[^\]]*\]|\S+)")  # !ENV NAME, !ENV [NAME, OTHER, default]
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _config_key(path: Path) -> str | None:
+    """The file (its place too: MkDocs makes ``site_dir`` absolute), the variables its
+    ``!ENV`` tags read and MkDocs' version; None when the file pulls in another (``INHERIT``):
+    that one is not watched, so it is never cached."""
+    import mkdocs
+
+    text = path.read_bytes()
+    if b"INHERIT" in text:
+        return None
+    tags = " ".join(_ENV_TAG.findall(text.decode("utf-8", "replace")))
+    names = sorted(set(_NAME.findall(tags)))
+    digest = hashlib.sha256(f"{path}\0{mkdocs.__version__}\0".encode() + text)
+    for name in names:
+        digest.update(f"\0{name}={os.environ.get(name)}".encode())
+    return digest.hexdigest()
 
 
 def _mkdocs_config(path: Path):

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from generator import settings as settings_module
 from generator.archive import select_topics
 from generator.errors import InputError
 from generator.model import ArxivInfo, Paper
@@ -65,6 +66,33 @@ def test_mkdocs_tags_mean_what_they_mean_to_mkdocs(tmp_path, monkeypatch):
     assert load_settings(project).site_url == "https://x.test/"
     monkeypatch.setenv("SITE_URL", "https://papers.example.org/")
     assert load_settings(project).site_url == "https://papers.example.org/"
+
+
+def _no_mkdocs(path):
+    raise AssertionError("MkDocs' loader was asked again")
+
+
+def test_settings_are_kept_until_mkdocs_yml_changes(tmp_path, monkeypatch):
+    """MkDocs' loader runs once; the next run reads the kept values, until the file changes."""
+    project = make_project(tmp_path / "p", front_page_papers=7)
+    assert load_settings(project).front_page_papers == 7
+    monkeypatch.setattr(settings_module, "_mkdocs_config", _no_mkdocs)
+    assert load_settings(project).front_page_papers == 7  # from .papers-cache
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace("front_page_papers: 7", "front_page_papers: 9"))
+    with pytest.raises(AssertionError, match="asked again"):
+        load_settings(project)
+    monkeypatch.undo()
+    assert load_settings(project).front_page_papers == 9
+
+
+def test_kept_settings_follow_the_project_and_survive_a_broken_cache(tmp_path):
+    project = make_project(tmp_path / "p")
+    assert load_settings(project).path("site_dir") == project / "site"
+    moved = project.rename(tmp_path / "moved")
+    assert load_settings(moved).path("site_dir") == moved / "site"  # not the old place
+    (moved / ".papers-cache" / "settings.pickle").write_bytes(b"\x80\x04garbage")
+    assert load_settings(moved).site_name == "Daily Papers"
 
 
 def test_a_broken_mkdocs_yml_names_the_file(tmp_path):
