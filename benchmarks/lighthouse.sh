@@ -17,9 +17,9 @@ python3 benchmarks/serve_gzip.py site "$port" &
 server=$!
 trap 'kill $server' EXIT
 sleep 1
-day=$(ls site/date | sort | tail -1)
-paper=$(ls site/papers | grep -v title- | sort | tail -1)
-for path in "date/$day/" "papers/$paper/"; do
+day=$(ls site/date | sort | tail -1 | sed "s/\.html$//")
+paper=$(ls site/papers | grep -v title- | sort | tail -1 | sed "s/\.html$//")
+for path in "date/$day.html" "papers/$paper.html"; do
     CHROME_PATH=/usr/bin/chromium "$lh/node_modules/.bin/lighthouse" "http://127.0.0.1:$port/$path" \
         --quiet --output=json --output-path="$lh/report.json" \
         --chrome-flags="--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --disable-background-networking --disable-component-update --disable-sync --no-first-run" \

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, time
 
 from feedgen.feed import FeedGenerator
 
+from .archive import paper_url
 from .citation import visible_authors
 from .model import Paper
 
@@ -72,11 +73,16 @@ def _feedgen(feed: Feed, site_url: str, kind: str) -> FeedGenerator:
     return fg
 
 
+def entry_id(paper: Paper, site_url: str) -> str:
+    """An entry's id: the paper's first URL, kept when pages became files, so that a feed
+    reader does not show every paper again as new."""
+    return f"{site_url}papers/{paper.id}/"
+
+
 def _entry(entry, paper: Paper, site_url: str) -> None:
-    url = f"{site_url}papers/{paper.id}/"
-    entry.id(url)
+    entry.id(entry_id(paper, site_url))
     entry.title(_xml(paper.title))
-    entry.link(href=url)
+    entry.link(href=site_url + paper_url(paper.id))
     entry.summary(_xml(_summary(paper)))
     entry.published(paper_time(paper))
     entry.updated(paper_time(paper))
@@ -89,8 +95,8 @@ def _entry(entry, paper: Paper, site_url: str) -> None:
 def _json_feed(feed: Feed, site_url: str) -> bytes:
     items = [
         {
-            "id": f"{site_url}papers/{p.id}/",
-            "url": f"{site_url}papers/{p.id}/",
+            "id": entry_id(p, site_url),
+            "url": site_url + paper_url(p.id),
             "title": p.title,
             "content_text": _summary(p),
             "date_published": paper_time(p).isoformat(),

@@ -25,7 +25,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from . import citation, escape, stats
-from .archive import SLUG_RE, Archive, Topic, week_key
+from .archive import SLUG_RE, Archive, Topic, day_url, paper_url, period_url, week_key
 from .feeds import KINDS, Feed, render_feed
 from .files import atomic_write, write_if_changed
 from .model import Paper
@@ -63,6 +63,11 @@ def make_env(templates: Path = TEMPLATES) -> Environment:
         yaml_str=escape.yaml_str,
         safe_url=escape.safe_url,
         pid=escape.paper_id,
+        # Links to pages: paper ids are checked (escape.paper_id), dates and period keys are
+        # made by the archive, so the URLs need no escaping.
+        paper_url=lambda pid: Markup(paper_url(escape.paper_id(pid))),
+        day_url=lambda day: Markup(day_url(day)),
+        period_url=lambda key, kind: Markup(period_url(key, kind)),
         slug=slug,
         long_date=long_date,
         short_date=lambda d: d.strftime("%b %-d"),
@@ -82,7 +87,8 @@ def long_date(day: date) -> str:
 
 
 def base_of(url: str) -> str:
-    """The relative prefix from a page's directory URL (``date/2025-10-15/``) to the site root."""
+    """The relative prefix from a page's URL (``date/2025-10-15.html``, ``org/x/``) to the
+    site root."""
     return "../" * url.count("/")
 
 
@@ -183,7 +189,7 @@ class Renderer:
         for paper in archive.papers.values():
             prev, nxt = archive.paper_neighbours(paper)
             key = self._h([paper, prev, nxt])
-            url = f"papers/{paper.id}/"
+            url = paper_url(paper.id)
             yield self._page(
                 f"papers/{paper.id}.md",
                 key,
@@ -199,7 +205,7 @@ class Renderer:
             ctx = {"day": day, "papers": papers, "prev": prev, "next": nxt, "week": week_key(day)}
             key = _and(self._h(papers), (day, prev, nxt))
             yield self._page(
-                f"date/{day.isoformat()}.md", key, "date.md.j2", f"date/{day}/", lambda c=ctx: c
+                f"date/{day.isoformat()}.md", key, "date.md.j2", day_url(day), lambda c=ctx: c
             )
 
     def _period_jobs(self, archive: Archive, kind: str, groups: dict[str, list[Paper]], top: int):
@@ -219,7 +225,11 @@ class Renderer:
                 (key, ctx["total"], tuple(ctx["days"]), ctx["prev"], ctx["next"]),
             )
             yield self._page(
-                f"{kind}/{key}.md", cache_key, "period.md.j2", f"{kind}/{key}/", lambda c=ctx: c
+                f"{kind}/{key}.md",
+                cache_key,
+                "period.md.j2",
+                period_url(key, kind),
+                lambda c=ctx: c,
             )
 
     def _topic_jobs(self, topic: Topic) -> Iterator[Job]:

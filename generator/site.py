@@ -93,7 +93,11 @@ def _build_shard(settings: Settings, folder: Path, strict: bool, shard: str) -> 
 
 def _merge_shard(shard: Path, into: Path) -> None:
     """Move a shard's generated pages into the main build and add them to the sitemap."""
-    for page in shard.glob("*/*/**/index.html"):  # papers/<id>/, date/<day>/, org/<o>/page/2/
+    from .theme.hooks import SHARDED_DIRS
+
+    for page in shard.rglob("*.html"):  # papers/<id>.html, org/<o>/page/2/index.html
+        if not page.relative_to(shard).as_posix().startswith(SHARDED_DIRS):
+            continue  # the nav's pages and the theme's: shard 0 has them too
         dest = into / page.relative_to(shard)
         dest.parent.mkdir(parents=True, exist_ok=True)
         page.replace(dest)

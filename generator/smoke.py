@@ -113,11 +113,11 @@ def check_site(site: Path, site_url: str = "") -> list[str]:
 
     page("index.html", _chrome, _titled)
     page("404.html", _chrome, lambda rel, p: [] if p.h1 else [f"{rel}: no title (<h1>)"])
-    days = sorted(p.parent.name for p in site.glob("date/*/index.html"))
+    days = sorted(p.name for p in site.glob("date/*.html"))
     if not days:
         problems.append("date/: no day's page")
     else:
-        day_rel = f"date/{days[-1]}/index.html"
+        day_rel = f"date/{days[-1]}"
         day = page(day_rel, _chrome, _titled)
         linked = _paper_links(day_rel, day) if day else []
         if day and not linked:
@@ -154,8 +154,8 @@ def _paper_links(rel: str, page: _Page) -> list[str]:
             elif part != ".":
                 parts.append(part)
         target = "/".join(parts)
-        if target.startswith("papers/") and target.count("/") == 1:
-            found.append(f"{target}/index.html")
+        if target.startswith("papers/") and target.count("/") == 1 and target.endswith(".html"):
+            found.append(target)
     return found
 
 

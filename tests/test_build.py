@@ -44,46 +44,46 @@ def test_every_paper_and_date_has_a_page(built):
     stored = Store(load_settings(project).path("data_dir")).load_all()
     assert len(stored) > 100
     for paper in stored:
-        assert (site / "papers" / paper.id / "index.html").is_file(), paper.id
+        assert (site / "papers" / f"{paper.id}.html").is_file(), paper.id
     for day in {p.daily_date for p in stored}:
-        assert (site / "date" / day.isoformat() / "index.html").is_file(), day
+        assert (site / "date" / f"{day.isoformat()}.html").is_file(), day
 
 
 def test_index_links_the_latest_date(built):
     _, site = built
     links = [a["href"] for a in soup_of(site / "index.html").select("article a[href]")]
-    assert "date/2026-03-05/" in links
+    assert "date/2026-03-05.html" in links
 
 
 def test_paper_page_shows_hostile_text_literally(built):
     _, site = built
-    page = soup_of(site / "papers" / "2504.07128" / "index.html")
+    page = soup_of(site / "papers" / "2504.07128.html")
     assert (
         page.find("h1").get_text() == "DeepSeek-R1 Thoughtology: Let's <think> about LLM Reasoning"
     )
     assert page.title.get_text().startswith("DeepSeek-R1 Thoughtology: Let's <think> about")
     assert page.find("think") is None
     abstract = (
-        soup_of(site / "papers" / "2507.03745" / "index.html").select_one("article").get_text()
+        soup_of(site / "papers" / "2507.03745.html").select_one("article").get_text()
     )
     assert "<a href=" in abstract
-    money = soup_of(site / "papers" / "2502.12115" / "index.html")
+    money = soup_of(site / "papers" / "2502.12115.html")
     assert "Earn $1 Million" in money.find("h1").get_text()
 
 
 def test_paper_page_links(built):
     _, site = built
-    page = soup_of(site / "papers" / "2510.12586" / "index.html")
+    page = soup_of(site / "papers" / "2510.12586.html")
     hrefs = {a.get_text(strip=True): a["href"] for a in page.select("article a[href]")}
     assert hrefs["arXiv"] == "https://arxiv.org/abs/2510.12586"
     assert hrefs["PDF"] == "https://arxiv.org/pdf/2510.12586"
     assert hrefs["GitHub ★ 48"] == "https://github.com/AMAP-ML/EPG"
-    assert hrefs["Wednesday, 15 October 2025"] == "../../date/2025-10-15/"
+    assert hrefs["Wednesday, 15 October 2025"] == "../date/2025-10-15.html"
 
 
 def test_date_page_lists_its_papers_by_upvotes(built):
     project, site = built
-    page = soup_of(site / "date" / "2025-10-15" / "index.html")
+    page = soup_of(site / "date" / "2025-10-15.html")
     items = page.select("article.paper-card")
     stored = [
         p
@@ -97,10 +97,10 @@ def test_date_page_lists_its_papers_by_upvotes(built):
 
 def test_seed_papers_share_one_date_page(built):
     _, site = built
-    page = soup_of(site / "date" / "2025-09-10" / "index.html")
+    page = soup_of(site / "date" / "2025-09-10.html")
     assert len(page.select("article.paper-card")) == 26
     title = "In-Context Learning Strategies Emerge Rationally"
-    assert (site / "papers" / title_id(title) / "index.html").is_file()
+    assert (site / "papers" / f"{title_id(title)}.html").is_file()
 
 
 def test_import_is_idempotent_and_bad_files_fail_cleanly(built, tmp_path):
@@ -149,7 +149,7 @@ def test_import_and_build_in_a_clone_change_only_data(tmp_path):
     _git(clone, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "clone")
     papers(clone, "import", str(API_DIR / "2025-10-15.json"), str(API_DIR / "2024-05-28.json"))
     papers(clone, "build")
-    assert (clone / "site" / "papers" / "2510.12586" / "index.html").is_file()
+    assert (clone / "site" / "papers" / "2510.12586.html").is_file()
     changed = _git(clone, "status", "--porcelain", "--untracked-files=all").splitlines()
     assert changed, "the import stored nothing"
     assert all(line[3:].startswith("data/") for line in changed), changed

@@ -53,16 +53,16 @@ def test_no_payload_runs_and_every_payload_is_literal(hostile_site, browser):
     day = "2025-06-02"
     pages = [
         "",
-        f"date/{day}/",
-        f"week/{week_key(date(2025, 6, 2))}/",
-        "month/2025-06/",
+        f"date/{day}.html",
+        f"week/{week_key(date(2025, 6, 2))}.html",
+        "month/2025-06.html",
         "archive/",
         "topics/",
         "stats/",
         "about/",
         "404.html",
     ]
-    pages += [f"papers/{e['paper']['id']}/" for e in entries]
+    pages += [f"papers/{e['paper']['id']}.html" for e in entries]
     dialogs, errors = [], []
     context = browser.new_context(base_url=url)
     context.add_init_script(TRAP)
@@ -82,14 +82,14 @@ def test_no_payload_runs_and_every_payload_is_literal(hostile_site, browser):
         assert page.locator("iframe").count() == 0, path
         assert page.locator("[onerror],[onload],[onclick],[onmouseover]").count() == 0, path
     for entry in entries:
-        page.goto(f"papers/{entry['paper']['id']}/")
+        page.goto(f"papers/{entry['paper']['id']}.html")
         title = clean_text(entry["title"])
         if "$" not in title:  # titles with LaTeX render as maths
             assert page.locator("h1").inner_text() == visible(title)
         abstract = page.locator("article").inner_text()
         if "$" not in entry["summary"] and len(entry["summary"]) < 200:
             assert visible(clean_text(entry["summary"])) in " ".join(abstract.split())
-    good = page.goto(f"papers/{entries[-1]['paper']['id']}/")
+    good = page.goto(f"papers/{entries[-1]['paper']['id']}.html")
     assert good.ok
     context.close()
     assert dialogs == [] and errors == []
@@ -101,7 +101,7 @@ def test_only_http_urls_are_linked(hostile_site):
     _, site = hostile_site
     entries = json.loads(HOSTILE.read_text(encoding="utf-8"))
     for entry in entries:
-        page = site / "papers" / entry["paper"]["id"] / "index.html"
+        page = site / "papers" / f"{entry['paper']['id']}.html"
         soup = BeautifulSoup(page.read_text(), "html.parser")
         hrefs = [a["href"] for a in soup.select("article a[href]")]
         repo = entry["paper"]["githubRepo"]

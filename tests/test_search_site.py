@@ -166,12 +166,12 @@ def test_type_a_query_see_the_paper_and_follow_it(page):
     box.press("ArrowDown")
     expect(first).to_be_focused()
     page.keyboard.press("Enter")
-    page.wait_for_url("**/papers/2602.06949/")
+    page.wait_for_url("**/papers/2602.06949.html")
     expect(page.locator("h1")).to_contain_text("DreamDojo")
 
 
 def test_a_typo_still_finds_the_paper_in_the_header(page):
-    page.goto("papers/2602.06949/")
+    page.goto("papers/2602.06949.html")
     page.keyboard.press("/")  # the shortcut focuses the box
     page.keyboard.type("Uylsses chunking ")  # swapped in the first two letters: the s/ shard
     expect(page.locator(".papers-search__list a").first).to_contain_text("Untied Ulysses")

@@ -31,11 +31,11 @@ pytestmark = pytest.mark.slow
 LINKCHECKER_RC = Path(__file__).parent / "fixtures" / "linkcheckerrc"
 PAGE_KINDS = {
     "front": "",
-    "date": "date/2025-10-15/",
-    "week": "week/2025-W42/",
-    "month": "month/2025-10/",
-    "paper": "papers/2510.12586/",
-    "paper-long-authors": "papers/2501.14249/",
+    "date": "date/2025-10-15.html",
+    "week": "week/2025-W42.html",
+    "month": "month/2025-10.html",
+    "paper": "papers/2510.12586.html",
+    "paper-long-authors": "papers/2501.14249.html",
     "paper-title-only": None,  # filled in by the fixture
     "archive": "archive/",
     "topics": "topics/",
@@ -72,7 +72,7 @@ def built(served) -> tuple[Path, Path]:
     server.shutdown()
     assert papers(project, "build", "--site-dir", str(site)).exit_code == 0
     title_only = next(p for p in store.load_all() if p.is_title_only)
-    PAGE_KINDS["paper-title-only"] = f"papers/{title_only.id}/"
+    PAGE_KINDS["paper-title-only"] = f"papers/{title_only.id}.html"
     return project, site
 
 
@@ -105,24 +105,24 @@ def test_front_page_to_a_day_to_a_paper_and_between_days(page):
     page.goto("/")
     latest = page.get_by_role("link", name="All papers of Thursday, 5 March 2026")
     latest.click()
-    page.wait_for_url("**/date/2026-03-05/")
+    page.wait_for_url("**/date/2026-03-05.html")
     cards = page.locator("article.paper-card")
     expect(cards).to_have_count(13)
     first = cards.first.locator(".paper-card__title a")
     title = first.inner_text()
     first.click()
-    page.wait_for_url("**/papers/*/")
+    page.wait_for_url("**/papers/*.html")
     expect(page.locator("h1")).to_have_text(title)
     page.get_by_role("link", name="All papers of Mar 5").click()
-    page.wait_for_url("**/date/2026-03-05/")
+    page.wait_for_url("**/date/2026-03-05.html")
     page.locator("nav.day-nav a[rel=prev]").click()
-    page.wait_for_url("**/date/2025-10-15/")
+    page.wait_for_url("**/date/2025-10-15.html")
     page.locator("nav.day-nav a[rel=next]").click()
-    page.wait_for_url("**/date/2026-03-05/")
+    page.wait_for_url("**/date/2026-03-05.html")
 
 
 def test_expand_a_long_author_list(page):
-    page.goto("papers/2501.14249/")
+    page.goto("papers/2501.14249.html")
     details = page.locator(".paper-authors details")
     full = details.locator("p")
     assert not full.is_visible()
@@ -133,7 +133,7 @@ def test_expand_a_long_author_list(page):
 
 
 def test_copy_the_bibtex(page):
-    page.goto("papers/2510.12586/")
+    page.goto("papers/2510.12586.html")
     block = page.locator("pre.bibtex")
     block.hover()
     block.get_by_role("button", name="Copy to clipboard").click()
@@ -144,11 +144,11 @@ def test_copy_the_bibtex(page):
 
 
 def test_open_topic_pages_from_a_paper(page):
-    page.goto("papers/2510.12586/")
+    page.goto("papers/2510.12586.html")
     page.get_by_role("link", name="AMAP-ML").click()
     page.wait_for_url("**/org/GD-ML/")
     expect(page.get_by_role("link", name="Advancing End-to-End Pixel Space")).to_have_count(1)
-    page.goto("papers/2510.12586/")
+    page.goto("papers/2510.12586.html")
     page.get_by_role("link", name="cs.LG").click()
     page.wait_for_url("**/category/cs.LG/")
     expect(page.locator("ol.paper-list li")).to_have_count(1)
@@ -166,21 +166,21 @@ def test_feed_links_lead_to_valid_feeds(page):
     assert response.ok
     body = response.body()
     feed = feedparser.parse(body)
-    assert not feed.bozo and feed.entries[0].link.endswith("/papers/2510.12586/")
+    assert not feed.bozo and feed.entries[0].link.endswith("/papers/2510.12586.html")
 
 
 def test_hostile_text_shows_literally_and_math_renders(page):
-    page.goto("papers/2504.07128/")
+    page.goto("papers/2504.07128.html")
     assert (
         page.locator("h1").inner_text()
         == "DeepSeek-R1 Thoughtology: Let's <think> about LLM Reasoning"
     )
     assert "<think>" in page.title()
-    page.goto("papers/2507.03745/")
+    page.goto("papers/2507.03745.html")
     assert "<a href=" in page.locator("article").inner_text()
-    page.goto("papers/2406.14347/")
+    page.goto("papers/2406.14347.html")
     assert page.locator("h1 math msup").count() == 1
-    page.goto("papers/2502.12115/")
+    page.goto("papers/2502.12115.html")
     assert "Earn $1 Million" in page.locator("h1").inner_text()
     assert page.locator("h1 math").count() == 0
 
@@ -199,7 +199,7 @@ def test_mobile_layout_does_not_overflow(browser, url):
     )
     context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(url) else r.abort())
     page = context.new_page()
-    for path in ("", "date/2025-10-15/", "papers/2501.14249/", "stats/", "search/?q=model"):
+    for path in ("", "date/2025-10-15.html", "papers/2501.14249.html", "stats/", "search/?q=model"):
         page.goto(path)
         page.wait_for_load_state("networkidle")  # the search page fills its lists late
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
@@ -211,7 +211,7 @@ def test_paper_page_metadata(built):
     _, site = built
     from bs4 import BeautifulSoup
 
-    soup = BeautifulSoup((site / "papers/2510.12586/index.html").read_text(), "html.parser")
+    soup = BeautifulSoup((site / "papers/2510.12586.html").read_text(), "html.parser")
     meta = [(m["name"], m["content"]) for m in soup.select("meta[name^=citation_]")]
     names = dict(meta)
     assert names["citation_title"].startswith("Advancing End-to-End Pixel Space Generative")
@@ -222,7 +222,7 @@ def test_paper_page_metadata(built):
     assert names["citation_pdf_url"] == "https://arxiv.org/pdf/2510.12586"
     ld = json.loads(soup.select_one('script[type="application/ld+json"]').string)
     assert ld["@type"] == "ScholarlyArticle" and ld["identifier"] == "arXiv:2510.12586"
-    assert soup.select_one("link[rel=canonical]")["href"].endswith("/papers/2510.12586/")
+    assert soup.select_one("link[rel=canonical]")["href"].endswith("/papers/2510.12586.html")
     assert soup.select_one('meta[property="og:title"]')["content"].startswith("Advancing")
     assert soup.select_one('meta[property="og:image"]')["content"].endswith("2510.12586.png")
 
@@ -234,7 +234,7 @@ def test_every_page_kind_and_site_files_exist(built):
         assert target.is_file(), kind
     sitemap = ElementTree.parse(site / "sitemap.xml").getroot()
     locs = [e.text for e in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
-    assert any(loc.endswith("/papers/2510.12586/") for loc in locs)
+    assert any(loc.endswith("/papers/2510.12586.html") for loc in locs)
     assert "Sitemap: " in (site / "robots.txt").read_text()
 
 
@@ -254,7 +254,7 @@ def test_axe_in_dark_mode(browser, url):
     context = browser.new_context(base_url=url, color_scheme="dark")
     context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(url) else r.abort())
     page = context.new_page()
-    for path in ("", "papers/2510.12586/", "stats/"):
+    for path in ("", "papers/2510.12586.html", "stats/"):
         page.goto(path)
         assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
         results = Axe().run(page)

@@ -48,9 +48,9 @@ def test_a_real_site_passes(site):
 
 
 def latest_paper(site: Path) -> Path:
-    day = max(site.glob("date/*/index.html"))
-    first = re.search(r'href="\.\./\.\./papers/([^/"]+)/"', day.read_text()).group(1)
-    return site / "papers" / first / "index.html"
+    day = max(site.glob("date/*.html"))
+    first = re.search(r'href="\.\./papers/([^/"]+)\.html"', day.read_text()).group(1)
+    return site / "papers" / f"{first}.html"
 
 
 def edit(path: Path, old: str, new: str) -> None:

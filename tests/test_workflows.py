@@ -156,7 +156,7 @@ def test_update_fetches_enriches_and_builds_then_changes_nothing(rehearsal):
     assert first.exit_code == 0, first.stderr
     assert "fetched 4 of 4 day(s)" in first.stdout and "built" in first.stdout
     site = project / "site"
-    assert (site / "papers/2510.12586/index.html").is_file()
+    assert (site / "papers/2510.12586.html").is_file()
     assert (site / "category/cs.CV/index.html").is_file()  # enriched from arXiv
     before = digest(project / "data", project / "generated", site)
     second = update(*WINDOW)
@@ -174,7 +174,7 @@ def test_a_failed_day_still_builds_the_rest_and_fails_the_run(rehearsal):
     assert result.exit_code == 1
     assert "error: 2025-10-15:" in result.stderr and "1 failed" in result.stdout
     assert (project / "site" / "index.html").is_file()  # built: the workflow deploys it
-    assert (project / "site/papers/2510.12586/index.html").is_file()  # the other day's papers
+    assert (project / "site/papers/2510.12586.html").is_file()  # the other day's papers
 
 
 def test_a_failed_build_keeps_the_previous_site(rehearsal):

@@ -94,8 +94,10 @@ def _generated_dir(config) -> Path:
 def _add_generated(files, config) -> None:
     """Everything `papers render` wrote (generated/, beside the hand-written docs/) joins the
     site as if it were in docs/; pages below the top level stay out of the nav, so the nav
-    never grows with the archive."""
+    never grows with the archive, and the pages of one thing are files."""
     from mkdocs.structure.files import File, InclusionLevel
+
+    from generator.archive import FILE_PAGE_DIRS
 
     root = _generated_dir(config)
     for top, dirs, names in os.walk(root):
@@ -109,9 +111,9 @@ def _add_generated(files, config) -> None:
                 )
             in_nav = "/" not in path or not path.endswith(".md")
             level = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
-            files.append(
-                File(path, str(root), config.site_dir, config.use_directory_urls, inclusion=level)
-            )
+            # papers/<id>.md -> papers/<id>.html, not papers/<id>/index.html (archive.py)
+            folders = config.use_directory_urls and not path.startswith(FILE_PAGE_DIRS)
+            files.append(File(path, str(root), config.site_dir, folders, inclusion=level))
 
 
 def _in_shard(src_uri: str, index: int, count: int) -> bool:

@@ -144,7 +144,7 @@
     const li = document.createElement("li");
     li.className = "papers-result";
     const link = document.createElement("a");
-    link.href = new URL(`papers/${paper.id}/`, base).href;
+    link.href = new URL(`papers/${paper.id}.html`, base).href; // archive.paper_url
     link.className = "papers-result__title";
     link.append(highlight(paper.title, result, index));
     const info = document.createElement("span");
