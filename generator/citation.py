@@ -102,15 +102,15 @@ def json_ld(paper: Paper, url: str) -> dict[str, Any]:
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "ScholarlyArticle",
-        "headline": paper.title[:110],
-        "name": paper.title,
+        "headline": paper.title[:110],  # Google's limit
         "url": url,
         "author": [{"@type": "Person", "name": a.name} for a in visible_authors(paper)],
         "datePublished": (paper.published_at or paper.daily_date).isoformat(),
     }
-    if paper.ai_summary or paper.abstract:
-        # A description, not the whole abstract: the page already carries the abstract once.
-        data["description"] = _shorten(paper.ai_summary or paper.abstract, 300)
+    # No description (the page's description tag has it) and a name only when the headline
+    # had to be cut: every byte here is written 50,000 times.
+    if len(paper.title) > 110:
+        data["name"] = paper.title
     if paper.ai_keywords:
         data["keywords"] = paper.ai_keywords
     if not paper.is_title_only:
@@ -130,8 +130,7 @@ def head_html(paper: Paper, url: str, image: str | None) -> str:
     if image:
         tags += [
             f'<meta property="og:image" content="{_attr(image)}">',
-            '<meta name="twitter:card" content="summary_large_image">',
-            f'<meta name="twitter:image" content="{_attr(image)}">',
+            '<meta name="twitter:card" content="summary_large_image">',  # image: og:image's
         ]
     else:
         tags.append('<meta name="twitter:card" content="summary">')
@@ -144,10 +143,6 @@ def head_html(paper: Paper, url: str, image: str | None) -> str:
 
 def _attr(value: str) -> str:
     return str(escape_html(value))
-
-
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def thumbnail_url(paper: Paper) -> str | None:
