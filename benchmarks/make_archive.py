@@ -11,6 +11,7 @@ output is a project folder (mkdocs.yml, docs/, theme) with data/ filled through 
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from datetime import date, timedelta
 from pathlib import Path
@@ -53,6 +54,16 @@ def synthesize(source: list[Paper], count: int) -> list[Paper]:
     return out
 
 
+def link_skeleton(project: Path) -> Path:
+    """Point the project's theme and hand-written pages at this checkout (symlinks, not the
+    copies make_project leaves), so a benchmark measures the code as it is now, not as it was
+    when the archive was made."""
+    for rel in ("docs", "generator/theme"):
+        shutil.rmtree(project / rel)
+        (project / rel).symlink_to(ROOT / rel, target_is_directory=True)
+    return project
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("count", type=int)
@@ -60,7 +71,7 @@ def main() -> None:
     corpus = ROOT.parent / "shared" / "corpus" / "hf-daily-papers"
     parser.add_argument("--corpus", type=Path, default=corpus)
     args = parser.parse_args()
-    project = make_project(args.project)
+    project = link_skeleton(make_project(args.project))
     store = Store(project / "data")
     papers = synthesize(corpus_papers(args.corpus), args.count)
     for paper in papers:
