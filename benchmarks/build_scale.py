@@ -51,7 +51,7 @@ def one(project: Path) -> dict:
     t_render, _ = timed(lambda: renderer().render_all(papers, store.hashes))
     t_rerender, again = timed(lambda: renderer().render_all(papers, store.hashes))
     t_index, _ = timed(lambda: update_index(papers, docs, settings.cache_dir, store.hashes))
-    t_mkdocs, site = timed(lambda: build_site(settings))
+    t_mkdocs, site = timed(lambda: build_site(settings).path)
     t_floor = floor(docs, project / "floor-site")
     size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
     return {

@@ -401,8 +401,8 @@ def build(ctx: Context, site_dir: Path | None, no_strict: bool) -> None:
     """
     started = time.monotonic()
     rendered = _render(ctx)
-    target = _site().build_site(ctx.settings, site_dir, strict=not no_strict)
-    ctx.say(f"{rendered}; built {target} in {time.monotonic() - started:.1f} s")
+    built = _site().build_site(ctx.settings, site_dir, strict=not no_strict)
+    ctx.say(f"{rendered}; {built} in {time.monotonic() - started:.1f} s")
 
 
 @main.command()
@@ -430,12 +430,10 @@ def update(ctx: Context, day, since, until, window, site_dir: Path | None, no_en
         enriched, failed = ("arXiv skipped", []) if no_enrich else _enrich(ctx)
         failures += failed
         rendered = _render(ctx)
-        target = _site().build_site(ctx.settings, site_dir)
+        built = _site().build_site(ctx.settings, site_dir)
     except PapersError as exc:
         _exit_on([*failures, str(exc)])
-    ctx.say(
-        f"{fetched}; {enriched}; {rendered}; built {target} in {time.monotonic() - started:.1f} s"
-    )
+    ctx.say(f"{fetched}; {enriched}; {rendered}; {built} in {time.monotonic() - started:.1f} s")
     _exit_on(failures)
 
 

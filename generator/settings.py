@@ -108,6 +108,8 @@ class Settings(PapersSettings):
     site_description: str = ""
     site_dir: Path = Path("site")
     """Where MkDocs writes the built site (MkDocs' ``site_dir``)."""
+    docs_dir: Path = Path("docs")
+    """The hand-written pages (MkDocs' ``docs_dir``)."""
     hf_endpoint: str = Field(default_factory=lambda: _env("HF_ENDPOINT", "https://huggingface.co"))
     """``HF_ENDPOINT`` (huggingface_hub's convention): the Hugging Face base URL."""
     arxiv_endpoint: str = Field(
@@ -158,7 +160,7 @@ def _mkdocs_values(path: Path, cache: Path) -> dict[str, Any]:
     """What the settings take from MkDocs' reading of ``mkdocs.yml``, kept in ``cache`` for
     as long as the file and the environment variables it names are unchanged: MkDocs' loader
     takes a third of a `papers search` (it imports and checks the theme and plugins)."""
-    key = _config_key(path)
+    key = config_key(path)
     try:
         cached = pickle.loads(cache.read_bytes()) if key else None
     except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError):
@@ -167,7 +169,8 @@ def _mkdocs_values(path: Path, cache: Path) -> dict[str, Any]:
         return cached["values"]
     config = _mkdocs_config(path)
     values = {k: config[k] for k in ("site_name", "site_url", "site_description") if config[k]}
-    values |= {"site_dir": Path(config["site_dir"]), "papers": config["extra"].get("papers")}
+    values |= {"site_dir": Path(config["site_dir"]), "docs_dir": Path(config["docs_dir"])}
+    values["papers"] = config["extra"].get("papers")
     if key:
         # A read-only checkout, or a value YAML made that pickle cannot keep: uncached.
         with contextlib.suppress(OSError, pickle.PicklingError, TypeError, AttributeError):
@@ -175,11 +178,12 @@ def _mkdocs_values(path: Path, cache: Path) -> dict[str, Any]:
     return values
 
 
+_KEPT = 2  # the shape of what _mkdocs_values keeps: a new key, a new number
 _ENV_TAG = re.compile(r"!ENV\s*(\[[^\]]*\]|\S+)")  # !ENV NAME, !ENV [NAME, OTHER, default]
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def _config_key(path: Path) -> str | None:
+def config_key(path: Path) -> str | None:
     """The file (its place too: MkDocs makes ``site_dir`` absolute), the variables its
     ``!ENV`` tags read and MkDocs' version; None when the file pulls in another (``INHERIT``):
     that one is not watched, so it is never cached."""
@@ -190,7 +194,7 @@ def _config_key(path: Path) -> str | None:
         return None
     tags = " ".join(_ENV_TAG.findall(text.decode("utf-8", "replace")))
     names = sorted(set(_NAME.findall(tags)))
-    digest = hashlib.sha256(f"{path}\0{mkdocs.__version__}\0".encode() + text)
+    digest = hashlib.sha256(f"{path}\0{mkdocs.__version__}\0{_KEPT}\0".encode() + text)
     for name in names:
         digest.update(f"\0{name}={os.environ.get(name)}".encode())
     return digest.hexdigest()

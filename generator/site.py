@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import hashlib
+import json
 import logging
 import multiprocessing
 import os
-import re
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
+from xml.sax.saxutils import escape
 
+from .archive import FILE_PAGE_DIRS
 from .errors import LogMessages, PapersError
-from .settings import Settings
+from .files import atomic_write, write_if_changed
+from .settings import Settings, config_key
 
 
 def _config(settings: Settings, **overrides):
@@ -24,14 +30,51 @@ def _config(settings: Settings, **overrides):
     return load_config(config_file=str(settings.config_file), **overrides)
 
 
-def build_site(settings: Settings, site_dir: Path | None = None, strict: bool = True) -> Path:
+@dataclass
+class Built:
+    """A finished build: where, and how much of it MkDocs built (``pages`` of ``sources``
+    files; equal when nothing could be kept from the previous build)."""
+
+    path: Path
+    built: int
+    sources: int
+
+    def __str__(self) -> str:
+        if self.built == self.sources:
+            return f"built {self.path}"
+        return f"built {self.path} ({self.built} of {self.sources} files changed)"
+
+
+def build_site(settings: Settings, site_dir: Path | None = None, strict: bool = True) -> Built:
     """Run ``mkdocs build``; with ``strict`` any MkDocs warning fails the build.
 
-    The site is built next to its target and swapped in only when the build succeeded, so a
-    failed build never leaves (or deploys) half a site.
+    Only what changed goes through MkDocs: a page's HTML is a function of its Markdown and of
+    what every page shares (the theme, the settings, MkDocs' and Material's versions: the
+    build's key). When the key is the one of the previous build into the same folder, pages
+    whose source is unchanged are kept as they are, changed and new ones are built (with the
+    nav's pages, which every build needs) and written over them, removed ones are deleted.
+    Otherwise, or when the previous build's output is not all there, everything is built next
+    to the target and swapped in whole, so a failed build never leaves (or deploys) half a
+    site. Either way the site is the same, byte for byte (tests/test_incremental.py).
     """
     target = (site_dir or settings.path("site_dir")).resolve()
+    sources = source_hashes(settings)
+    key = build_key(settings)
+    manifest = settings.cache_dir / "site.json"
+    changed = _changed_since(manifest, key, target, sources)
     staging = target.with_name(target.name + ".building")
+    if changed is None:
+        _build_all(settings, staging, strict)
+        _swap(staging, target)
+    else:
+        _build_some(settings, staging, strict, changed)
+        _apply(staging, target, _removed_outputs(manifest, sources))
+    write_sitemap(target, settings, sources)
+    atomic_write(manifest, json.dumps(_manifest(key, target, sources)).encode())
+    return Built(target, len(sources) if changed is None else len(changed), len(sources))
+
+
+def _build_all(settings: Settings, staging: Path, strict: bool) -> None:
     jobs = settings.build_jobs or min(os.cpu_count() or 1, 4)
     shards = [staging] + [staging.with_name(f"{staging.name}.{i}") for i in range(1, jobs)]
     for folder in shards:
@@ -44,8 +87,141 @@ def build_site(settings: Settings, site_dir: Path | None = None, strict: bool = 
         raise
     for shard in shards[1:]:
         _merge_shard(shard, staging)
-    _swap(staging, target)
-    return target
+
+
+def _build_some(settings: Settings, staging: Path, strict: bool, changed: set[str]) -> None:
+    """MkDocs on the changed sources only (generator/theme/hooks.py reads PAPERS_ONLY)."""
+    shutil.rmtree(staging, ignore_errors=True)
+    only = settings.cache_dir / "site-changed.json"
+    atomic_write(only, json.dumps(sorted(changed)).encode(), durable=False)
+    os.environ["PAPERS_ONLY"] = str(only)
+    try:
+        _build_shard(settings, staging, strict, "")
+    except PapersError:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        os.environ.pop("PAPERS_ONLY", None)
+
+
+def _apply(staging: Path, target: Path, removed: list[str]) -> None:
+    """Write what the partial build made over the site (files whose bytes differ only) and
+    delete the pages of removed sources; the sitemap is written afterwards, whole."""
+    for path in sorted(p for p in staging.rglob("*") if p.is_file()):
+        rel = path.relative_to(staging)
+        if rel.name.startswith("sitemap.xml"):
+            continue
+        write_if_changed(target / rel, path.read_bytes(), durable=False)
+    for rel in removed:
+        (target / rel).unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # a page's own folder (org/x/), once empty
+            (target / rel).parent.rmdir()
+    shutil.rmtree(staging)
+
+
+# --- what a build depends on -----------------------------------------------------------------
+
+
+def source_hashes(settings: Settings) -> dict[str, str]:
+    """Every source file MkDocs reads from docs/ and generated/, by its path in the site
+    (``papers/x.md``), with a hash of its bytes."""
+    out: dict[str, str] = {}
+    for root in (settings.path("docs_dir"), settings.generated_dir):
+        for top, dirs, names in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(n for n in names if not n.startswith(".")):
+                path = Path(top, name)
+                out[path.relative_to(root).as_posix()] = _digest(path.read_bytes())
+    return out
+
+
+def build_key(settings: Settings) -> str | None:
+    """What every page depends on: the theme override folder (templates, hooks, assets),
+    mkdocs.yml and the variables its ``!ENV`` tags read, MkDocs' and Material's versions, and
+    this module. None when the settings cannot be keyed (``INHERIT``): always a whole build.
+    (A hook kept outside the theme folder is not watched: `make clean` before building.)"""
+    from importlib.metadata import version
+
+    config = config_key(settings.config_file)
+    if config is None:
+        return None
+    code = _digest(Path(__file__).read_bytes())
+    parts = [config, version("mkdocs"), version("mkdocs-material"), code]
+    theme = _config(settings).theme.custom_dir
+    for path in sorted(Path(theme).rglob("*") if theme else []):
+        if path.is_file() and "__pycache__" not in path.parts:
+            parts.append(f"{path.relative_to(theme).as_posix()}={_digest(path.read_bytes())}")
+    return _digest("\n".join(parts).encode())
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha1(data).hexdigest()
+
+
+def _changed_since(
+    manifest: Path, key: str | None, target: Path, sources: dict[str, str]
+) -> set[str] | None:
+    """The sources to build, or None for a whole build."""
+    try:
+        previous = json.loads(manifest.read_bytes())
+    except (OSError, ValueError):
+        return None
+    if key is None or previous.get("key") != key or previous.get("site") != str(target):
+        return None
+    if not all((target / out).is_file() for out in previous.get("outputs", {}).values()):
+        return None  # the site was touched (or half deleted) since: rebuild it whole
+    old = previous.get("sources", {})
+    return {src for src, digest in sources.items() if old.get(src) != digest}
+
+
+def _removed_outputs(manifest: Path, sources: dict[str, str]) -> list[str]:
+    previous = json.loads(manifest.read_bytes())
+    return [out for src, out in previous["outputs"].items() if src not in sources]
+
+
+def _manifest(key: str | None, target: Path, sources: dict[str, str]) -> dict:
+    outputs = {src: output_path(src) for src in sources}
+    return {"key": key, "site": str(target), "sources": sources, "outputs": outputs}
+
+
+def output_path(src: str) -> str:
+    """Where MkDocs writes a source: ``papers/x.md`` -> ``papers/x.html`` (a page of one
+    thing, generator/archive.py), ``org/x/index.md`` -> ``org/x/index.html``, ``about.md`` ->
+    ``about/index.html``; other files as they are."""
+    if not src.endswith(".md"):
+        return src
+    stem = src[: -len(".md")]
+    if src.startswith(FILE_PAGE_DIRS) or stem == "index" or stem.endswith("/index"):
+        return stem + ".html"
+    return stem + "/index.html"
+
+
+def page_url(src: str) -> str:
+    """A page's URL below the site's root (what the sitemap lists)."""
+    out = output_path(src)
+    return out.removesuffix("index.html")
+
+
+def write_sitemap(target: Path, settings: Settings, sources: dict[str, str]) -> None:
+    """The sitemap of every page, in URL order, whatever part of the site this build made
+    (MkDocs' lists only the pages it built); a sitemap.xml.gz beside it, as MkDocs writes."""
+    from mkdocs.utils import get_build_date
+
+    if not settings.site_url:
+        urls: list[str] = []  # MkDocs lists no URL without site_url
+    else:
+        urls = sorted(settings.site_url + page_url(s) for s in sources if s.endswith(".md"))
+    day = get_build_date()
+    entries = "".join(
+        f"\n<url>\n<loc>{escape(u)}</loc>\n<lastmod>{day}</lastmod>\n</url>" for u in urls
+    )
+    text = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}\n</urlset>'
+    )
+    write_if_changed(target / "sitemap.xml", text.encode(), durable=False)
+    zipped = gzip.compress(text.encode(), mtime=0)
+    write_if_changed(target / "sitemap.xml.gz", zipped, durable=False)
 
 
 def _run_shards(settings: Settings, shards: list[Path], strict: bool) -> None:
@@ -92,7 +268,8 @@ def _build_shard(settings: Settings, folder: Path, strict: bool, shard: str) -> 
 
 
 def _merge_shard(shard: Path, into: Path) -> None:
-    """Move a shard's generated pages into the main build and add them to the sitemap."""
+    """Move a shard's generated pages into the main build (the sitemap is written whole
+    afterwards)."""
     from .theme.hooks import SHARDED_DIRS
 
     for page in shard.rglob("*.html"):  # papers/<id>.html, org/<o>/page/2/index.html
@@ -101,21 +278,7 @@ def _merge_shard(shard: Path, into: Path) -> None:
         dest = into / page.relative_to(shard)
         dest.parent.mkdir(parents=True, exist_ok=True)
         page.replace(dest)
-    _merge_sitemaps(shard / "sitemap.xml", into / "sitemap.xml")
     shutil.rmtree(shard)
-
-
-def _merge_sitemaps(extra: Path, main: Path) -> None:
-    known = set(re.findall(r"<loc>(.*?)</loc>", main.read_text(encoding="utf-8")))
-    urls = [
-        u
-        for u in re.findall(r"<url>.*?</url>", extra.read_text(encoding="utf-8"), re.S)
-        if re.search(r"<loc>(.*?)</loc>", u)[1] not in known
-    ]
-    text = main.read_text(encoding="utf-8").replace("</urlset>", "".join(urls) + "</urlset>")
-    main.write_text(text, encoding="utf-8")
-    with gzip.GzipFile(main.with_suffix(".xml.gz"), "wb", mtime=0) as handle:
-        handle.write(text.encode("utf-8"))
 
 
 def _swap(new: Path, target: Path) -> None:

@@ -100,10 +100,10 @@ def test_deleted_output_is_rendered_again(project):
     assert render(project).written == 1 and page.exists()
 
 
-def digest_tree(folder: Path) -> dict[str, str]:
+def digest_tree(folder: Path, sitemap: bool = False) -> dict[str, str]:
     out = {}
     for path in sorted(folder.rglob("*")):
-        if path.is_file() and not path.name.startswith("sitemap.xml"):
+        if path.is_file() and (sitemap or not path.name.startswith("sitemap.xml")):
             out[str(path.relative_to(folder))] = hashlib.sha256(path.read_bytes()).hexdigest()
     return out
 
@@ -111,8 +111,8 @@ def digest_tree(folder: Path) -> dict[str, str]:
 @pytest.mark.slow
 def test_parallel_build_equals_a_single_build(project, tmp_path):
     render(project)
-    one = build_site(load_settings(configure(project, build_jobs=1)), tmp_path / "one")
-    two = build_site(load_settings(configure(project, build_jobs=3)), tmp_path / "two")
+    one = build_site(load_settings(configure(project, build_jobs=1)), tmp_path / "one").path
+    two = build_site(load_settings(configure(project, build_jobs=3)), tmp_path / "two").path
     assert digest_tree(one) == digest_tree(two)
     locs = [
         set(re.findall(r"<loc>(.*?)</loc>", (s / "sitemap.xml").read_text())) for s in (one, two)
@@ -131,3 +131,74 @@ def test_parallel_render_equals_a_serial_render(tmp_path, monkeypatch):
     assert render(serial).written == render(parallel).written > 100
     docs = [load_settings(p).generated_dir for p in (serial, parallel)]
     assert digest_tree(docs[0]) == digest_tree(docs[1])
+
+
+# -- incremental MkDocs builds ---------------------------------------------------------------
+
+
+def build(project: Path, site: Path | None = None):
+    render(project)
+    return build_site(load_settings(project), site)
+
+
+def change_the_data(project: Path) -> None:
+    """A day's kind of change: a new paper on a new day, new upvotes, a paper removed."""
+    store = Store(project / "data")
+    papers = {p.id: p for p in store.load_all()}
+    voted = papers["2510.12586"]
+    store.save(voted.model_copy(update={"upvotes": voted.upvotes + 5}))
+    new = voted.model_copy(update={"id": "2601.99999", "title": "A paper of a new day"})
+    store.save(new.model_copy(update={"daily_date": max(p.daily_date for p in papers.values())}))
+    gone = sorted(papers)[0]
+    store.path_for(gone).unlink()
+
+
+def stamps(site: Path) -> dict[str, tuple[int, int]]:
+    return {
+        str(p.relative_to(site)): (p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in site.rglob("*")
+        if p.is_file()
+    }
+
+
+@pytest.mark.slow
+def test_a_rebuild_builds_only_what_changed_and_equals_a_cold_build(project, tmp_path):
+    first = build(project)
+    assert first.built == first.sources > 200
+    change_the_data(project)
+    again = build(project)
+    assert 0 < again.built < again.sources / 3, again  # a few pages, not the archive
+    removed = sorted(load_settings(project).generated_dir.glob("papers/*.md"))
+    cold = build_site(load_settings(project), tmp_path / "cold")
+    assert cold.built == cold.sources  # another folder: built whole
+    assert digest_tree(again.path, sitemap=True) == digest_tree(cold.path, sitemap=True)
+    assert (again.path / "papers" / "2601.99999.html").is_file()
+    assert len(list((again.path / "papers").glob("*.html"))) == len(removed)
+
+
+@pytest.mark.slow
+def test_a_rebuild_with_no_change_touches_no_file(project):
+    site = build(project).path
+    before = stamps(site)
+    again = build(project)
+    assert again.built == 0 and stamps(site) == before
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("change", ["theme", "settings", "site damaged"])
+def test_what_every_page_shares_changing_rebuilds_everything(project, tmp_path, change):
+    site = build(project).path
+    if change == "theme":
+        main = project / "generator" / "theme" / "main.html"
+        main.write_text(main.read_text() + "\n{#- edited -#}\n")
+    elif change == "settings":
+        config = project / "mkdocs.yml"
+        config.write_text(
+            config.read_text().replace("site_name: Daily Papers", "site_name: Papers")
+        )
+    else:
+        next(site.glob("papers/*.html")).unlink()
+    again = build(project)
+    assert again.built == again.sources
+    cold = build_site(load_settings(project), tmp_path / "cold")
+    assert digest_tree(again.path, sitemap=True) == digest_tree(cold.path, sitemap=True)

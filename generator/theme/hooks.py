@@ -6,6 +6,7 @@ markup fails loudly instead of silently undoing a fix.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import zlib
@@ -75,6 +76,12 @@ def on_config(config):
 
 def on_files(files, config):
     _add_generated(files, config)
+    only = os.environ.get("PAPERS_ONLY")
+    if only:  # an incremental build (generator/site.py): the changed sources and the nav's pages
+        keep = set(json.loads(Path(only).read_text(encoding="utf-8")))
+        for file in list(files):
+            if file.src_uri not in keep and not _nav_page(file.src_uri):
+                files.remove(file)
     shard = os.environ.get("PAPERS_SHARD")
     if not shard:
         return files
@@ -116,9 +123,13 @@ def _add_generated(files, config) -> None:
             files.append(File(path, str(root), config.site_dir, folders, inclusion=level))
 
 
+def _nav_page(src_uri: str) -> bool:
+    return "/" not in src_uri and src_uri.endswith(".md")
+
+
 def _in_shard(src_uri: str, index: int, count: int) -> bool:
     if src_uri.startswith(SHARDED_DIRS) and src_uri.endswith(".md"):
         return zlib.crc32(src_uri.encode()) % count == index
-    if "/" not in src_uri and src_uri.endswith(".md"):
+    if _nav_page(src_uri):
         return True  # the nav's few pages: every build needs them to resolve its nav
     return index == 0  # assets and theme files: once, in shard 0

@@ -1,0 +1,79 @@
+"""What the scheduled run costs: a typical day's update of a big archive, built incrementally,
+against a cold build of the same data, and checked to be byte-identical to it.
+
+    python benchmarks/make_archive.py 50000 /tmp/archive-50k && papers -C /tmp/archive-50k build
+    python benchmarks/daily_update.py /tmp/archive-50k
+
+A typical day (the issue's): 50 new papers on a new day after the last one (copies of
+existing records under new ids), and 150 of the most recent papers with one more upvote. Then
+`papers build` (render and MkDocs, as the workflow runs them) is timed, then a second one with
+nothing changed, then a cold build of the same data into another folder (caches of the
+render and of the build removed first, as on a fresh runner), and every file of the two sites
+is compared by hash. The archive keeps the new papers (each run adds a day).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import shutil
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from generator.store import Store  # noqa: E402
+
+
+def a_day(project: Path, new: int = 50, voted: int = 150) -> None:
+    store = Store(project / "data")
+    papers = sorted(store.load_all(), key=lambda p: (p.daily_date, p.id))
+    day = papers[-1].daily_date + timedelta(days=1)
+    for n, paper in enumerate(papers[:new]):
+        fresh = f"{day:%y%m}.{90000 + n:05d}"
+        store.save(paper.model_copy(update={"id": fresh, "daily_date": day}))
+    for paper in papers[-voted:]:
+        store.save(paper.model_copy(update={"upvotes": paper.upvotes + 1}))
+
+
+def papers(project: Path, *args: str) -> float:
+    started = time.perf_counter()
+    subprocess.run(["papers", "-C", str(project), *args], check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def digests(site: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(site)): hashlib.sha1(p.read_bytes()).hexdigest()
+        for p in sorted(site.rglob("*"))
+        if p.is_file()
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("project", type=Path, help="a built project (benchmarks/make_archive.py)")
+    args = parser.parse_args()
+    project = args.project.resolve()
+    papers(project, "build")  # up to date first (a whole build if the last was another version)
+    a_day(project)
+    daily = papers(project, "build")
+    unchanged = papers(project, "build")
+    cold_project = project.with_name(project.name + "-cold")
+    shutil.rmtree(cold_project, ignore_errors=True)
+    skip = shutil.ignore_patterns("site", "generated", ".papers-cache")  # a fresh runner's
+    shutil.copytree(project, cold_project, symlinks=True, ignore=skip)
+    cold = papers(cold_project, "build")
+    same = digests(project / "site") == digests(cold_project / "site")
+    print(f"typical day, incremental: {daily:.1f} s; nothing changed: {unchanged:.1f} s")
+    print(f"cold build of the same data: {cold:.1f} s; ratio {daily / cold:.2f}")
+    print(f"byte-identical to the cold build: {same}")
+    shutil.rmtree(cold_project)
+
+
+if __name__ == "__main__":
+    main()
