@@ -32,8 +32,9 @@ def _config(settings: Settings, **overrides):
 
 @dataclass
 class Built:
-    """A finished build: where, and how much of it MkDocs built (``pages`` of ``sources``
-    files; equal when nothing could be kept from the previous build)."""
+    """A finished build: where, and how many of the ``sources`` files (docs/ and generated/)
+    MkDocs was given (``built``; all of them when nothing could be kept from the previous
+    build)."""
 
     path: Path
     built: int
