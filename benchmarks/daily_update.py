@@ -34,7 +34,7 @@ def a_day(project: Path, new: int = 50, voted: int = 150) -> None:
     papers = sorted(store.load_all(), key=lambda p: (p.daily_date, p.id))
     day = papers[-1].daily_date + timedelta(days=1)
     for n, paper in enumerate(papers[:new]):
-        fresh = f"{day:%y%m}.{90000 + n:05d}"
+        fresh = f"{day:%y%m}.{90000 + day.day * 100 + n:05d}"  # new ids every day
         store.save(paper.model_copy(update={"id": fresh, "daily_date": day}))
     for paper in papers[-voted:]:
         store.save(paper.model_copy(update={"upvotes": paper.upvotes + 1}))
