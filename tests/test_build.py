@@ -63,9 +63,7 @@ def test_paper_page_shows_hostile_text_literally(built):
     )
     assert page.title.get_text().startswith("DeepSeek-R1 Thoughtology: Let's <think> about")
     assert page.find("think") is None
-    abstract = (
-        soup_of(site / "papers" / "2507.03745.html").select_one("article").get_text()
-    )
+    abstract = soup_of(site / "papers" / "2507.03745.html").select_one("article").get_text()
     assert "<a href=" in abstract
     money = soup_of(site / "papers" / "2502.12115.html")
     assert "Earn $1 Million" in money.find("h1").get_text()
