@@ -130,9 +130,10 @@ def source_hashes(settings: Settings) -> dict[str, str]:
     for root in (settings.path("docs_dir"), settings.generated_dir):
         for top, dirs, names in os.walk(root):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            folder = Path(top).relative_to(root).as_posix()  # strings below: 71k files at 50k
             for name in sorted(n for n in names if not n.startswith(".")):
-                path = Path(top, name)
-                out[path.relative_to(root).as_posix()] = _digest(path.read_bytes())
+                with open(os.path.join(top, name), "rb") as handle:
+                    out[name if folder == "." else f"{folder}/{name}"] = _digest(handle.read())
     return out
 
 
@@ -169,7 +170,8 @@ def _changed_since(
         return None
     if key is None or previous.get("key") != key or previous.get("site") != str(target):
         return None
-    if not all((target / out).is_file() for out in previous.get("outputs", {}).values()):
+    site = str(target)
+    if not all(os.path.isfile(f"{site}/{out}") for out in previous.get("outputs", {}).values()):
         return None  # the site was touched (or half deleted) since: rebuild it whole
     old = previous.get("sources", {})
     return {src for src, digest in sources.items() if old.get(src) != digest}
