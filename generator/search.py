@@ -562,27 +562,29 @@ class Index:
         key = prefix_key(word) if kind == "d" else suffix_key(word)
         return self.get(f"{kind}/{key}.json") if word else {}
 
-    def postings(self, term_: str, block: int) -> list[int]:
-        """[doc, weight * 8 + field, ...] by field, then doc; weights in hundredths."""
-        out: list[int] = []
+    def fields(self, term_: str, block: int) -> Iterator[tuple[int, list[int], list[int]]]:
+        """A term's stored postings, field by field: (field, papers, weights in hundredths)."""
         unit = self.meta["rules"]["weightUnit"]
         for stored in self.get(f"p/{block}.json").get(term_, []):
-            f, n = stored[0], (len(stored) - 1) // 2
-            docs = accumulate(stored[1 : n + 1])
-            weights = (w * unit * 8 + f for w in stored[n + 1 :])
-            out += chain.from_iterable(zip(docs, weights, strict=True))
+            n = (len(stored) - 1) // 2
+            docs = list(accumulate(stored[1 : n + 1]))
+            yield stored[0], docs, [w * unit for w in stored[n + 1 :]]
+
+    def postings(self, term_: str, block: int) -> list[int]:
+        """[doc, weight * 8 + field, ...] by field, then doc (what tests compare with lunr)."""
+        out: list[int] = []
+        for f, docs, weights in self.fields(term_, block):
+            out += chain.from_iterable((d, w * 8 + f) for d, w in zip(docs, weights, strict=True))
         return out
 
     def columns(self, term_: str, block: int) -> tuple[np.ndarray, np.ndarray]:
         """A term's postings as two columns, papers and weights (in hundredths), by field,
         then paper: what ``score`` reads."""
         docs, weights = [], []
-        for stored in self.get(f"p/{block}.json").get(term_, []):
-            n = (len(stored) - 1) // 2
-            docs += accumulate(stored[1 : n + 1])
-            weights += stored[n + 1 :]
-        unit = self.meta["rules"]["weightUnit"]
-        return np.array(docs, dtype=np.int64), np.array(weights, dtype=np.int64) * unit
+        for _, field_docs, field_weights in self.fields(term_, block):
+            docs += field_docs
+            weights += field_weights
+        return np.array(docs, dtype=np.int64), np.array(weights, dtype=np.int64)
 
     def display(self, doc: int) -> list:
         return self.get(f"docs/{doc // CHUNK}.json")[doc % CHUNK]
