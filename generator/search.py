@@ -37,6 +37,7 @@ import hashlib
 import json
 import math
 import os
+import pickle
 import unicodedata
 from array import array
 from collections import Counter, defaultdict
@@ -54,7 +55,7 @@ from lunr.stemmer import PorterStemmer
 from lunr.stop_word_filter import WORDS as STOP_WORDS
 
 from .escape import printable
-from .files import write_if_changed
+from .files import atomic_write, write_if_changed
 from .settings import INDEX_DIR
 
 if TYPE_CHECKING:  # only named in annotations: `papers search` never loads the model
@@ -282,10 +283,11 @@ def search_order(papers: Iterable[Paper]) -> list[Paper]:
     return sorted(papers, key=lambda p: (-p.daily_date.toordinal(), -p.upvotes, p.id))
 
 
-def build_files(papers: Iterable[Paper]) -> dict[str, Any]:
-    """Every file of the index, by path, as JSON-ready values (``index_files`` encodes them)."""
+def build_files(papers: Iterable[Paper], cache: Path | None = None) -> dict[str, Any]:
+    """Every file of the index, by path, as JSON-ready values (``index_files`` encodes them);
+    ``cache``: a folder where the analysis of the papers' texts is kept for the next build."""
     ordered = search_order(papers)
-    postings = Postings.of(ordered)
+    postings = Postings.of(ordered, cache)
     df = dict(zip(postings.terms, postings.doc_frequencies(), strict=True))
     blocks = _blocks(postings.terms, postings.sizes())
     files: dict[str, Any] = {}
@@ -343,8 +345,8 @@ class Postings:
     weight: np.ndarray  # lunr's BM25 times the field's boost, in hundredths
 
     @classmethod
-    def of(cls, ordered: list[Paper]) -> Postings:
-        vocab, doc, field_, term_, tf = _counts(ordered)
+    def of(cls, ordered: list[Paper], cache: Path | None = None) -> Postings:
+        vocab, doc, field_, term_, tf = _counts(ordered, cache)
         weight = _weights(len(ordered), doc, field_, term_, tf)
         rank = np.empty(len(vocab), dtype=np.int64)
         rank[sorted(range(len(vocab)), key=vocab.__getitem__)] = np.arange(len(vocab))
@@ -389,34 +391,133 @@ class Postings:
             yield term_, out
 
 
-def _counts(ordered: list[Paper]) -> tuple:
+def _counts(ordered: list[Paper], cache: Path | None = None) -> tuple:
     """The term counts of every (paper, field), as columns: vocabulary, paper, field, term
-    (a number in the vocabulary), count. Analysis is most of the index stage's time, so big
-    archives are analysed on every core, in slices of papers."""
+    (a number in the vocabulary), count. Analysis is most of the index stage's time, so papers
+    whose texts were analysed by the last build (``cache``: a folder) are not analysed again:
+    a day's update analyses its new and edited papers only."""
     texts = [field_texts(p) for p in ordered]
+    digests = [_digest(t) for t in texts]
+    known = Analysed.read(cache)
+    todo = dict(zip(digests, texts, strict=True))
+    todo = {d: t for d, t in todo.items() if d not in known.rows}
+    if todo:
+        known = known.plus(list(todo), _analyse(list(todo.values())))
+    current = known.select(digests)
+    if cache is not None and (todo or len(known.rows) != len(current.rows)):
+        current.write(cache)
+    return current.columns()
+
+
+def _digest(texts: tuple[str, ...]) -> bytes:
+    return hashlib.sha1("\x1f".join(texts).encode("utf-8", "surrogatepass")).digest()
+
+
+@dataclass
+class Analysed:
+    """Term counts of analysed papers, a row each, found by the digest of the paper's field
+    texts (so a changed upvote count is not analysed again, and a changed abstract is)."""
+
+    vocab: list[str]
+    rows: dict[bytes, int]
+    starts: np.ndarray  # row r's counts are starts[r]:starts[r + 1] of the columns
+    field_: np.ndarray
+    term_: np.ndarray  # a number in vocab
+    tf: np.ndarray
+
+    FILE = "search-terms.pickle"
+
+    @classmethod
+    def empty(cls) -> Analysed:
+        none = np.zeros(0, dtype=np.int32)
+        return cls([], {}, np.zeros(1, dtype=np.int64), none, none, none)
+
+    @classmethod
+    def read(cls, cache: Path | None) -> Analysed:
+        """The last build's counts; empty if there are none or they are of other rules."""
+        try:
+            with open(cache / cls.FILE, "rb") as handle:
+                version, analysed = pickle.load(handle)
+        except Exception:  # none yet, or damaged: it only costs the analysis
+            return cls.empty()
+        return analysed if version == code_version() else cls.empty()
+
+    def write(self, cache: Path) -> None:
+        data = pickle.dumps((code_version(), self), protocol=pickle.HIGHEST_PROTOCOL)
+        atomic_write(cache / self.FILE, data, durable=False)
+
+    def plus(self, digests: list[bytes], counts: tuple) -> Analysed:
+        """These rows and the rows of freshly analysed papers (``_analyse``'s columns)."""
+        words, doc, field_, term_, tf = counts
+        vocab = dict(zip(self.vocab, range(len(self.vocab)), strict=True))
+        remap = np.array([vocab.setdefault(w, len(vocab)) for w in words], dtype=np.int32)
+        sizes = np.bincount(doc, minlength=len(digests))
+        starts = np.concatenate((self.starts, self.starts[-1] + np.cumsum(sizes)))
+        first = len(self.starts) - 1  # not len(rows): two papers can have the same texts
+        rows = self.rows | {d: first + i for i, d in enumerate(digests)}
+        return Analysed(
+            list(vocab),
+            rows,
+            starts,
+            np.concatenate((self.field_, field_.astype(np.int32))),
+            np.concatenate((self.term_, remap[term_])),
+            np.concatenate((self.tf, tf.astype(np.int32))),
+        )
+
+    def select(self, digests: list[bytes]) -> Analysed:
+        """The rows of ``digests``, in that order, with only the words they use."""
+        rows = np.array([self.rows[d] for d in digests], dtype=np.int64)
+        sizes = self.starts[rows + 1] - self.starts[rows]
+        starts = np.concatenate(([0], np.cumsum(sizes)))
+        # Each row's counts, one after another: positions starts[row] + 0..size-1.
+        take = np.repeat(self.starts[rows] - starts[:-1], sizes) + np.arange(starts[-1])
+        used = np.zeros(len(self.vocab), dtype=bool)
+        used[self.term_[take]] = True
+        renumber = np.cumsum(used, dtype=np.int32) - 1
+        return Analysed(
+            [w for w, u in zip(self.vocab, used.tolist(), strict=True) if u],
+            {d: i for i, d in enumerate(digests)},
+            starts,
+            self.field_[take],
+            renumber[self.term_[take]],
+            self.tf[take],
+        )
+
+    def columns(self) -> tuple:
+        """``_counts``' columns: vocabulary, then paper (the row), field, term and count."""
+        doc = np.repeat(np.arange(len(self.starts) - 1, dtype=np.int32), np.diff(self.starts))
+        return self.vocab, doc, self.field_, self.term_, self.tf
+
+
+def _analyse(texts: list[tuple[str, ...]]) -> tuple:
+    """``_counts``' columns for papers' field texts, numbered from 0. Many papers (a cold
+    build) are analysed on every core, in slices, by fresh processes (forked ones would hold a
+    copy of the whole build's memory)."""
     size = max(SLICE, -(-len(texts) // (4 * _cores())))
     slices = [texts[i : i + size] for i in range(0, len(texts), size)]
     if len(slices) > 1 and _cores() > 1:
-        from concurrent.futures import ProcessPoolExecutor  # here: `papers search` starts faster
+        import multiprocessing  # here: `papers search` starts faster
+        from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(min(_cores(), len(slices))) as pool:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(min(_cores(), len(slices)), mp_context=context) as pool:
             parts = list(pool.map(_count_slice, slices))
     else:
         parts = [_count_slice(s) for s in slices]
     vocab: dict[str, int] = {}
     columns: list[list[np.ndarray]] = [[], [], [], []]
     offset = 0
-    for words, doc, field_, term_, tf in parts:
+    for words, doc, field_, term_, tf, papers in parts:
         remap = np.array([vocab.setdefault(w, len(vocab)) for w in words], dtype=np.int64)
         for column, values in zip(columns, (doc + offset, field_, remap[term_], tf), strict=True):
             column.append(values)
-        offset += len(doc) and int(doc[-1]) + 1
+        offset += papers
     empty = np.zeros(0, dtype=np.int64)
     return list(vocab), *(np.concatenate(c) if c else empty for c in columns)
 
 
 def _count_slice(texts: list[tuple[str, ...]]) -> tuple:
-    """``_counts`` of a slice of papers, numbered from 0, with its own vocabulary."""
+    """``_analyse`` of a slice of papers, numbered from 0, with its own vocabulary."""
     vocab: defaultdict[str, int] = defaultdict(count().__next__)
     columns = doc, field_, term_, tf = [array("i") for _ in range(4)]
     for d, fields in enumerate(texts):
@@ -426,7 +527,7 @@ def _count_slice(texts: list[tuple[str, ...]]) -> tuple:
             tf.extend(counts.values())
             doc.extend([d] * len(counts))
             field_.extend([f] * len(counts))
-    return list(vocab), *(np.array(c, dtype=np.int64) for c in columns)
+    return list(vocab), *(np.array(c, dtype=np.int64) for c in columns), len(texts)
 
 
 def _cores() -> int:
@@ -856,7 +957,7 @@ def update_index(papers: list[Paper], out: Path, cache: Path, hashes: dict[str, 
     folder = out / INDEX_DIR
     if key and stamp.exists() and stamp.read_text() == key and (folder / "meta.json").exists():
         return 0
-    files = index_files(build_files(papers))
+    files = index_files(build_files(papers, cache))
     # Not fsynced like data/: the index is rebuilt from data/ if a crash loses it.
     written = sum(
         write_if_changed(folder / rel, data, durable=False) for rel, data in files.items()

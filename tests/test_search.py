@@ -342,6 +342,25 @@ def test_the_index_is_rebuilt_only_when_papers_change(tmp_path, papers):
     assert json.loads((folder / "meta.json").read_text())["papers"] == len(fewer)
 
 
+def test_kept_analysis_gives_the_index_a_fresh_analysis_gives(tmp_path, papers, monkeypatch):
+    """The index of edited, added and removed papers, built on the analysis kept from the last
+    build, is the index built from scratch; a kept analysis of other rules is not used."""
+    monkeypatch.setattr(search, "SLICE", 40)  # the cold build analyses in worker processes
+    monkeypatch.setattr(search, "_cores", lambda: 2)
+    cache = tmp_path / "cache"
+    assert search.build_files(papers, cache) == search.build_files(papers)
+    kept = (cache / search.Analysed.FILE).read_bytes()
+    edited = papers[3].model_copy(update={"abstract": "Zebrafish telomeres, " + papers[3].abstract})
+    added = papers[4].model_copy(update={"id": "2601.99999", "title": "Quokka alignment"})
+    changed = [edited, added, *papers[5:]]  # and papers 0-2 removed
+    assert search.build_files(changed, cache) == search.build_files(changed)
+    assert search.build_files(papers, cache) == search.build_files(papers)
+    (cache / search.Analysed.FILE).write_bytes(kept)
+    monkeypatch.setattr(search, "code_version", lambda: "other rules")
+    monkeypatch.setattr(search, "analyze", lambda text: ["kiwi"] if text else [])
+    assert search.build_files(changed, cache) == search.build_files(changed)
+
+
 def test_papers_search_prints_no_control_characters(tmp_path):
     project = make_project(tmp_path / "project")
     hostile = ROOT / "tests" / "fixtures" / "hostile" / "2025-06-02.json"
