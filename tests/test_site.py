@@ -132,6 +132,87 @@ def test_expand_a_long_author_list(page):
     assert len(full.inner_text().split(", ")) == 664
 
 
+SCHEME = "document.body.getAttribute('data-md-color-scheme')"
+
+
+def material_choice(index: int) -> dict:
+    """What Material's own toggle stored for mkdocs.yml's palette option ``index`` (the format
+    palette.js keeps, so either reads the other's)."""
+    media, scheme = [("light", "default"), ("dark", "slate")][index]
+    color = {"media": f"(prefers-color-scheme: {media})", "scheme": scheme}
+    return {"index": index, "color": {**color, "primary": "indigo", "accent": "indigo"}}
+
+
+def test_switch_the_colour_scheme_and_keep_it(page):
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    def console(message) -> None:  # Material's bundle without its palette form: no error
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            errors.append(message.text)  # (but the thumbnails this test's browser blocks)
+
+    page.on("console", console)
+    page.goto("papers/2510.12586.html")
+    toggle = page.get_by_role("button", name="Dark mode")
+    expect(toggle).to_have_attribute("aria-pressed", "false")
+    assert page.evaluate(SCHEME) == "default"
+    page.emulate_media(color_scheme="dark")  # nothing stored yet: it follows the system
+    expect(toggle).to_have_attribute("aria-pressed", "true")
+    page.emulate_media(color_scheme="light")
+    expect(toggle).to_have_attribute("aria-pressed", "false")
+    assert page.evaluate(SCHEME) == "default"
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-pressed", "true")
+    assert page.evaluate(SCHEME) == "slate"
+    assert page.evaluate("__md_get('__palette')") == material_choice(1)
+    assert page.locator("meta[name=color-scheme]").get_attribute("content") == "dark"
+    page.reload()
+    expect(toggle).to_have_attribute("aria-pressed", "true")
+    assert page.evaluate(SCHEME) == "slate"
+    page.goto("date/2025-10-15.html")  # every page: the choice is stored for the whole site
+    assert page.evaluate(SCHEME) == "slate"
+    toggle.focus()
+    page.keyboard.press("Enter")
+    expect(toggle).to_have_attribute("aria-pressed", "false")
+    assert page.evaluate(SCHEME) == "default"
+    page.keyboard.press("Space")
+    expect(toggle).to_have_attribute("aria-pressed", "true")
+    assert page.evaluate(SCHEME) == "slate"
+    assert not errors, errors
+
+
+@pytest.mark.parametrize("system", ["light", "dark"])
+def test_the_scheme_applies_before_any_script_file_loads(browser, url, system):
+    """No flash of the wrong scheme: the header's inline script applies a stored choice (in
+    Material's format), or else the system's, with palette.js and Material's bundle blocked."""
+    context = browser.new_context(base_url=url, color_scheme=system)
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(url) else r.abort())
+    page = context.new_page()
+    page.goto("papers/2510.12586.html")
+    page.route("**/*.js", lambda r: r.abort())
+    page.reload()
+    toggle = page.get_by_role("button", name="Dark mode")
+    expect(toggle).to_be_visible()
+    pressed = "true" if system == "dark" else "false"
+    expect(toggle).to_have_attribute("aria-pressed", pressed)
+    assert page.evaluate(SCHEME) == ("slate" if system == "dark" else "default")
+    choice = material_choice(0 if system == "dark" else 1)  # the other one
+    page.evaluate("choice => __md_set('__palette', choice)", choice)
+    page.reload()
+    assert page.evaluate(SCHEME) == choice["color"]["scheme"]
+    expect(toggle).to_have_attribute("aria-pressed", "true" if choice["index"] else "false")
+    context.close()
+
+
+def test_without_javascript_there_is_no_toggle(browser, url):
+    context = browser.new_context(base_url=url, java_script_enabled=False)
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(url) else r.abort())
+    page = context.new_page()
+    page.goto("papers/2510.12586.html")
+    expect(page.locator("#__palette")).to_be_hidden()
+    context.close()
+
+
 def test_copy_the_bibtex(page):
     page.goto("papers/2510.12586.html")
     block = page.locator("pre.bibtex")

@@ -130,6 +130,24 @@ def test_the_hook_raises_when_a_string_to_fix_is_gone():
     assert hooks.on_post_template("<urlset>\n  <url/>\n</urlset>", "sitemap.xml", {})
 
 
+def test_the_hook_rejects_a_palette_the_colour_scheme_toggle_cannot_switch():
+    hooks = load_hooks()
+    light = {"media": "(prefers-color-scheme: light)", "scheme": "default", "primary": "indigo"}
+    dark = {"media": "(prefers-color-scheme: dark)", "scheme": "slate", "primary": "indigo"}
+    hooks._check_palette([light, dark])
+    for palette in (
+        None,
+        light,
+        [light],
+        [dark, light],
+        [light, dark, light],
+        [light, {**dark, "primary": "teal"}],
+        [light, {**dark, "media": "(prefers-color-scheme)"}],
+    ):
+        with pytest.raises(PluginError, match=r"mkdocs\.yml: theme\.palette"):
+            hooks._check_palette(palette)
+
+
 def test_a_build_whose_theme_markup_changed_fails_naming_the_string(tmp_path):
     project = imported_project(tmp_path / "project")
     # As if Material changed its markup: the hook looks for a string no page has.

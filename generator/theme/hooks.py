@@ -68,10 +68,30 @@ def on_post_template(output: str, template_name: str, config) -> str:
 SHARDED_DIRS = ("papers/", "date/", "week/", "month/", "category/", "org/")
 
 
+# The colour-scheme toggle (partials/palette.html, assets/javascripts/palette.js) switches
+# between these two options of theme.palette, light then dark, in one primary and accent colour.
+_PALETTE = (
+    {"media": "(prefers-color-scheme: light)", "scheme": "default"},
+    {"media": "(prefers-color-scheme: dark)", "scheme": "slate"},
+)
+
+
 def on_config(config):
+    _check_palette(config.theme.get("palette"))
     # `mkdocs serve` reloads when a re-render changes the generated pages.
     config.watch.append(str(_generated_dir(config)))
     return config
+
+
+def _check_palette(palette) -> None:
+    options = palette if isinstance(palette, list) else []
+    shape = [{key: option.get(key) for key in ("media", "scheme")} for option in options]
+    colours = {(option.get("primary"), option.get("accent")) for option in options}
+    if shape != list(_PALETTE) or len(colours) != 1:
+        raise PluginError(
+            "mkdocs.yml: theme.palette: the colour-scheme toggle needs two options, "
+            f"{_PALETTE[0]} then {_PALETTE[1]}, with the same primary and accent colours"
+        )
 
 
 def on_files(files, config):
