@@ -44,7 +44,7 @@ def one(project: Path) -> dict:
     docs = settings.generated_dir
     for stale in (settings.cache_dir, settings.path("site_dir"), docs):
         shutil.rmtree(stale, ignore_errors=True)
-    store = Store(settings.path("data_dir"), cache=settings.cache_dir / "store.pickle")
+    store = Store(settings.path("data_dir"), cache=settings.cache_dir / "store")
     t_load, papers = timed(store.load_all)
     t_load_cached, _ = timed(lambda: Store(store.root, cache=store.cache).load_all())
     renderer = lambda: Renderer(settings, cache=settings.cache_dir)  # noqa: E731

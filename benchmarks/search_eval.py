@@ -134,7 +134,7 @@ def load_corpus(corpus: Path = CORPUS, cache: Path = CACHE) -> list[Paper]:
         (tmp / "done").write_text(f"{corpus}\n")
         shutil.rmtree(project, ignore_errors=True)
         tmp.rename(project)
-    return Store(project / "data", cache=project / "store.pickle").load_all()
+    return Store(project / "data", cache=project / "store-cache").load_all()
 
 
 def _mkdir(path: Path) -> Path:

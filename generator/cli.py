@@ -344,9 +344,7 @@ def _open_store(settings: Settings, cached: bool = False) -> Store:
     model and YAML are a third of its start."""
     from .store import Store
 
-    return Store(
-        settings.path("data_dir"), cache=settings.cache_dir / "store.pickle" if cached else None
-    )
+    return Store(settings.path("data_dir"), cache=settings.cache_dir / "store" if cached else None)
 
 
 def _update_search_index(settings: Settings, store: Store, papers: list) -> int:

@@ -21,6 +21,7 @@ from pydantic import (
     model_serializer,
     model_validator,
 )
+from pydantic.dataclasses import dataclass
 
 ARXIV_ID = r"\d{4}\.\d{4,5}"
 TITLE_ID = r"title-[0-9a-f]{12}"
@@ -38,14 +39,24 @@ PaperId = Annotated[str, StringConstraints(pattern=PAPER_ID_RE.pattern)]
 Text = Annotated[str, StringConstraints(min_length=1)]
 
 
+# Unknown keys are an error, so a typo in a hand edit is caught. Schemas are built on first use,
+# not at import: `papers search` never validates a record.
+CONFIG = ConfigDict(extra="forbid", defer_build=True)
+
+
 class Record(BaseModel):
-    """Base for stored records: unknown keys are an error, so a typo in a hand edit is caught."""
+    """Base for stored records."""
 
-    # Schemas are built on first use, not at import: `papers search` never validates a record.
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    model_config = CONFIG | ConfigDict(frozen=True)
 
 
-class Author(Record):
+# The parts of a record are slotted dataclasses, not models: a 50k archive holds ~700k of them
+# (mostly authors), and a model instance costs ~600 bytes more (its __dict__ and field set).
+part = dataclass(frozen=True, slots=True, config=CONFIG)
+
+
+@part
+class Author:
     name: Text
     hf_user: str | None = None
     hidden: bool = False
@@ -63,7 +74,8 @@ class Author(Record):
         return {k: v for k, v in handler(self).items() if v not in (None, False)}
 
 
-class Account(Record):
+@part
+class Account:
     """A Hugging Face user or organisation: ``name`` is the handle, ``fullname`` its display."""
 
     name: Text
@@ -71,11 +83,12 @@ class Account(Record):
     avatar: str | None = None
 
 
-class ArxivInfo(Record):
+@part
+class ArxivInfo:
     """What arXiv's own API adds to a paper (filled by enrichment)."""
 
     primary_category: str | None = None
-    categories: list[str] = []
+    categories: list[str] = Field(default_factory=list)
     doi: str | None = None
     journal_ref: str | None = None
     comments: str | None = None
@@ -83,7 +96,8 @@ class ArxivInfo(Record):
     updated: datetime | None = None
 
 
-class Source(Record):
+@part
+class Source:
     """Provenance: which source a capture came from, what exactly, and when it was taken
     (``fetched_at``: the capture time that orders text fields in ``merge``)."""
 

@@ -51,7 +51,7 @@ class Store:
     def __init__(self, root: Path, cache: Path | None = None):
         self.root = Path(root)
         self.papers_dir = self.root / "papers"
-        self.cache = cache  # where load_all keeps parsed records between runs (optional)
+        self.cache = cache  # a folder where load_all keeps parsed records between runs
         self.hashes: dict[str, str] = {}  # paper id -> sha1 of its file, after load_all
 
     # -- layout -------------------------------------------------------------------------------
@@ -96,24 +96,40 @@ class Store:
     def load_all(self) -> list[Paper]:
         """Every stored paper; all bad files are reported together, then it raises.
 
-        With a cache, a file whose size and modification time are unchanged since the last run
-        is not parsed again (git checkouts and our atomic writes always change the time).
+        With a cache folder, a file whose size and modification time are unchanged since the
+        last run is not parsed again (git checkouts and our atomic writes always change the
+        time). The cache has a file per shard folder, so a day's update rewrites a few.
         """
-        cached = _read_cache(self.cache)
-        fresh: dict[str, tuple[int, int, str, Paper]] = {}
-        errors = []
-        for path in self.paths():
-            try:
-                fresh[str(path)] = self._load_cached(path, cached.get(str(path)))
-            except InputError as exc:
-                errors.append(str(exc))
+        entries: list[tuple[int, int, str, Paper]] = []
+        errors: list[str] = []
+        folders = sorted(p for p in self.papers_dir.glob("*") if p.is_dir())
+        for folder in folders:
+            entries += self._load_folder(folder, errors)
         if errors:
             shown = errors[:20] + ([f"... and {len(errors) - 20} more"] if len(errors) > 20 else [])
             raise PapersError(f"{len(errors)} bad file(s) in {self.root}:\n  " + "\n  ".join(shown))
-        if fresh != cached and self.cache is not None:
-            _write_cache(self.cache, fresh)
-        self.hashes = {entry[3].id: entry[2] for entry in fresh.values()}
-        return [entry[3] for entry in fresh.values()]
+        self._drop_stale_caches({f.name for f in folders})
+        self.hashes = {entry[3].id: entry[2] for entry in entries}
+        return [entry[3] for entry in entries]
+
+    def _load_folder(self, folder: Path, errors: list[str]) -> list[tuple[int, int, str, Paper]]:
+        cache = self.cache / f"{folder.name}.pickle" if self.cache else None
+        cached = _read_cache(cache)
+        fresh: dict[str, tuple[int, int, str, Paper]] = {}
+        for path in sorted(folder.glob("*.yaml")):
+            try:
+                fresh[path.name] = self._load_cached(path, cached.get(path.name))
+            except InputError as exc:
+                errors.append(str(exc))
+        if fresh != cached and cache is not None and not errors:
+            _write_cache(cache, fresh)
+        return list(fresh.values())
+
+    def _drop_stale_caches(self, folders: set[str]) -> None:
+        if self.cache is not None and self.cache.is_dir():
+            for stale in self.cache.glob("*.pickle"):
+                if stale.stem not in folders:
+                    stale.unlink()
 
     def _load_cached(self, path: Path, entry: tuple | None) -> tuple[int, int, str, Paper]:
         stat = path.stat()
@@ -230,7 +246,7 @@ def _titles(papers: Iterable[Paper]) -> dict[str, str]:
 
 
 # Bump when the model changes shape: old pickles would hold outdated objects.
-CACHE_VERSION = "1"
+CACHE_VERSION = "3"
 
 
 def _read_cache(path: Path | None) -> dict[str, tuple[int, int, str, Paper]]:
@@ -245,7 +261,8 @@ def _read_cache(path: Path | None) -> dict[str, tuple[int, int, str, Paper]]:
 
 
 def _write_cache(path: Path, entries: dict[str, tuple[int, int, str, Paper]]) -> None:
-    atomic_write(path, pickle.dumps((CACHE_VERSION, entries), protocol=pickle.HIGHEST_PROTOCOL))
+    data = pickle.dumps((CACHE_VERSION, entries), protocol=pickle.HIGHEST_PROTOCOL)
+    atomic_write(path, data, durable=False)  # a lost cache costs a parse
 
 
 def _read_text(path: Path, data: bytes) -> str:

@@ -28,7 +28,7 @@ def project(tmp_path) -> Path:
 
 def cached_store(project: Path) -> Store:
     settings = load_settings(project)
-    return Store(settings.path("data_dir"), cache=settings.cache_dir / "store.pickle")
+    return Store(settings.path("data_dir"), cache=settings.cache_dir / "store")
 
 
 def render(project: Path, env=None):
@@ -40,7 +40,7 @@ def render(project: Path, env=None):
 
 def test_store_cache_returns_the_same_papers_and_sees_edits(project):
     first = cached_store(project).load_all()
-    assert (project / ".papers-cache" / "store.pickle").exists()
+    assert list((project / ".papers-cache" / "store").glob("*.pickle"))
     assert cached_store(project).load_all() == first
     path = Store(project / "data").path_for("2510.12586")
     path.write_text(path.read_text().replace("upvotes: 67", "upvotes: 68"))
@@ -48,9 +48,27 @@ def test_store_cache_returns_the_same_papers_and_sees_edits(project):
     assert again["2510.12586"].upvotes == 68
 
 
+def test_store_cache_rewrites_only_the_changed_folders_and_drops_removed_ones(project):
+    cached_store(project).load_all()
+    caches = project / ".papers-cache" / "store"
+    before = {p.name: p.stat().st_mtime_ns for p in caches.glob("*.pickle")}
+    assert len(before) > 1
+    path = Store(project / "data").path_for("2510.12586")
+    path.write_text(path.read_text().replace("upvotes: 67", "upvotes: 68"))
+    cached_store(project).load_all()
+    after = {p.name: p.stat().st_mtime_ns for p in caches.glob("*.pickle")}
+    assert {n for n in before if before[n] != after[n]} == {"2510.pickle"}
+    other = next(f for f in (project / "data" / "papers").iterdir() if f.name != "2510")
+    gone = {p.id for p in Store(project / "data").load_all() if p.id.startswith(other.name)}
+    shutil.rmtree(other)
+    left = {p.id for p in cached_store(project).load_all()}
+    assert not left & gone and not (caches / f"{other.name}.pickle").exists()
+
+
 def test_a_damaged_store_cache_is_ignored(project):
     first = cached_store(project).load_all()
-    (project / ".papers-cache" / "store.pickle").write_bytes(b"not a pickle")
+    for cache in (project / ".papers-cache" / "store").glob("*.pickle"):
+        cache.write_bytes(b"not a pickle")
     assert cached_store(project).load_all() == first
 
 
