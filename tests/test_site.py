@@ -122,14 +122,32 @@ def test_front_page_to_a_day_to_a_paper_and_between_days(page):
 
 
 def test_expand_a_long_author_list(page):
+    """Ten names, then "and 654 more" opens the other 654 on the same line (the page holds
+    each name once), by mouse or keyboard."""
     page.goto("papers/2501.14249.html")
-    details = page.locator(".paper-authors details")
-    full = details.locator("p")
-    assert not full.is_visible()
-    assert "and 654 more" in page.locator(".paper-authors > p").inner_text()
+    authors = page.locator(".paper-authors")
+    details = authors.locator("details")
+    expect(details.locator("summary")).to_have_text("and 654 more")
+
+    def shown() -> list[str]:  # innerText: what is rendered, so not a closed disclosure's rest
+        return " ".join(authors.inner_text().split()).split(" and 654 more")
+
+    first, rest = shown()
+    assert len(first.split(", ")) == 10 and rest == ""
     details.locator("summary").click()
-    assert full.is_visible()
-    assert len(full.inner_text().split(", ")) == 664
+    first, rest = shown()
+    names = first.split(", ") + rest.strip().split(", ")
+    cited = page.locator("meta[name=citation_author]")
+    assert names == [cited.nth(i).get_attribute("content") for i in range(cited.count())]
+    assert len(names) == 664
+    details.locator("summary").click()
+    assert shown()[1] == ""
+    details.locator("summary").focus()
+    page.keyboard.press("Enter")
+    expect(details).to_have_attribute("open", "")
+    assert len(shown()[1].split(", ")) == 654
+    page.keyboard.press("Space")
+    expect(details).not_to_have_attribute("open", "")
 
 
 SCHEME = "document.body.getAttribute('data-md-color-scheme')"
