@@ -231,6 +231,16 @@ def test_without_javascript_there_is_no_toggle(browser, url):
     context.close()
 
 
+def test_skip_to_content_with_the_keyboard(page):
+    page.goto("papers/2510.12586.html")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    expect(skip).to_be_focused()
+    page.keyboard.press("Enter")
+    heading = page.locator("h1").get_attribute("id")
+    page.wait_for_url(f"**/papers/2510.12586.html#{heading}")
+
+
 def test_copy_the_bibtex(page):
     page.goto("papers/2510.12586.html")
     block = page.locator("pre.bibtex")

@@ -117,17 +117,41 @@ def load_hooks(path: Path = ROOT / "generator" / "theme" / "hooks.py"):
     return module
 
 
+CHROME = (
+    '<div data-md-component="skip">\n<a href="#title" class="md-skip">\nSkip to content\n</a>\n'
+    '</div>\n<div data-md-component="announce">\n</div>\n<header>\n'
+)
+CONFIG = {"theme": {"features": ["navigation.top"]}}
+
+
 def test_the_hook_raises_when_a_string_to_fix_is_gone():
     hooks = load_hooks()
     page = type("Page", (), {"file": type("File", (), {"src_uri": "papers/x.md"})()})()
-    fixed = hooks.on_post_page("\n".join(old for old, _ in hooks._FIXES), page, {})
+    fixes = "\n".join(old for old, _ in hooks._FIXES) + "\n"
+    fixed = hooks.on_post_page(fixes + CHROME, page, CONFIG)
     assert "autocomplete" not in fixed
     changed = '<input type="checkbox" id="__drawer" autocomplete="nope">' + hooks._FIXES[1][0]
     with pytest.raises(PluginError, match=r"__drawer.*not in papers/x\.md"):
-        hooks.on_post_page(changed, page, {})
+        hooks.on_post_page(changed + CHROME, page, CONFIG)
     with pytest.raises(PluginError, match=r"not in 404\.html"):
-        hooks.on_post_template(changed, "404.html", {})
-    assert hooks.on_post_template("<urlset>\n  <url/>\n</urlset>", "sitemap.xml", {})
+        hooks.on_post_template(changed + CHROME, "404.html", CONFIG)
+    assert hooks.on_post_template("<urlset>\n  <url/>\n</urlset>", "sitemap.xml", CONFIG)
+
+
+def test_the_hook_drops_the_wrappers_only_instant_navigation_reads():
+    hooks = load_hooks()
+    fixes = "\n".join(old for old, _ in hooks._FIXES) + "\n"
+    link = '<a href="#title" class="md-skip">\nSkip to content\n</a>\n'
+    assert hooks.on_post_template(fixes + CHROME, "x.html", CONFIG) == (
+        fixes.replace(' autocomplete="off"', "") + link + "<header>\n"
+    )
+    no_toc = CHROME.replace(link, "")  # 404.html: no heading to skip to, an empty wrapper
+    assert "md-component" not in hooks.on_post_template(fixes + no_toc, "404.html", CONFIG)
+    instant = {"theme": {"features": ["navigation.instant"]}}
+    assert CHROME in hooks.on_post_template(fixes + CHROME, "x.html", instant)
+    announced = CHROME.replace('announce">\n', 'announce">\n<aside>News</aside>\n')
+    with pytest.raises(PluginError, match=r"announcement bar .* not in x\.html"):
+        hooks.on_post_template(fixes + announced, "x.html", CONFIG)
 
 
 def test_the_hook_rejects_a_palette_the_colour_scheme_toggle_cannot_switch():

@@ -22,6 +22,15 @@ _FIXES = (
     ('type="checkbox" id="__search" autocomplete="off"', 'type="checkbox" id="__search"'),
 )
 
+# Two wrappers Material writes into every page for its instant navigation to swap, and nothing
+# else reads: the announcement bar, empty, and the skip link's div. With instant navigation off
+# (mkdocs.yml's theme.features) they go, 80 bytes a page; when they are not found, the build
+# stops as above.
+_INSTANT_ONLY = re.compile(
+    r'<div data-md-component="announce">\n</div>\n'
+    r'|<div data-md-component="skip">\n'
+    r'((?:<a href="[^"]*" class="md-skip">\n[^<\n]*\n</a>\n)?)</div>\n'
+)
 
 _PRE = re.compile(r"(<pre\b.*?</pre>)", re.S)
 _INDENT = re.compile(r"\n\s+")
@@ -38,14 +47,22 @@ def _strip_indentation(html: str) -> str:
 
 def on_post_page(output: str, page, config, template: str = "") -> str:
     output = _strip_indentation(output)
+    where = page.file.src_uri if page is not None else template
     for old, new in _FIXES:
         if old not in output:
-            where = page.file.src_uri if page is not None else template
             raise PluginError(
                 f"generator/theme/hooks.py: {old!r} is not in {where}: Material's markup "
                 "changed, so this fix no longer applies; update _FIXES"
             )
         output = output.replace(old, new, 1)
+    if "navigation.instant" not in (config["theme"].get("features") or []):
+        output, found = _INSTANT_ONLY.subn(r"\1", output, count=2)
+        if found != 2:
+            raise PluginError(
+                f"generator/theme/hooks.py: the empty announcement bar or the skip link's "
+                f"wrapper is not in {where}: Material's markup changed (or an announcement "
+                "was added); update _INSTANT_ONLY"
+            )
     # Nu HTML Checker: the table of contents' title is a label for the nav's "__toc" toggle,
     # which only exists on pages that are in the nav (papers and days are not).
     if 'id="__toc"' not in output:
