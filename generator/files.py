@@ -11,11 +11,17 @@ import tempfile
 from pathlib import Path
 
 
-def write_if_changed(path: Path, data: bytes, durable: bool = True) -> bool:
-    """``atomic_write`` unless ``path`` already holds ``data``; True if it wrote."""
+def write_if_changed(path: Path, data: bytes, durable: bool = True, atomic: bool = True) -> bool:
+    """``atomic_write`` unless ``path`` already holds ``data``; True if it wrote. Not
+    ``atomic``: written in place, for a caller that notices a half-written file by itself
+    (a rename costs ~0.3 ms, 4 s over a search index's 14k files)."""
     if path.exists() and path.read_bytes() == data:
         return False
-    atomic_write(path, data, durable)
+    if atomic:
+        atomic_write(path, data, durable)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
     return True
 
 

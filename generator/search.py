@@ -958,10 +958,10 @@ def update_index(papers: list[Paper], out: Path, cache: Path, hashes: dict[str, 
     if key and stamp.exists() and stamp.read_text() == key and (folder / "meta.json").exists():
         return 0
     files = index_files(build_files(papers, cache))
-    # Not fsynced like data/: the index is rebuilt from data/ if a crash loses it.
-    written = sum(
-        write_if_changed(folder / rel, data, durable=False) for rel, data in files.items()
-    )
+    # Written in place, not fsynced like data/: without its stamp (written last), an index a
+    # crash left half-written is written again by the next run.
+    stamp.unlink(missing_ok=True)
+    written = sum(write_if_changed(folder / rel, data, atomic=False) for rel, data in files.items())
     for old in list(folder.rglob("*.json")):
         if old.relative_to(folder).as_posix() not in files:
             old.unlink()
