@@ -315,20 +315,19 @@ def _enrich(ctx: Context, refresh: bool = False, limit: int | None = None):
 
 
 def _render(ctx: Context) -> str:
-    from .render import Renderer
+    from .render import render
 
     settings = ctx.settings
     store = _open_store(settings, cached=True)
     stored = store.load_all()
     papers = select_topics(stored, settings.topics)
-    result = Renderer(settings, cache=settings.cache_dir).render_all(papers, store.hashes)
-    indexed = _update_search_index(settings, store, papers)
+    result = render(settings, papers, store.hashes, settings.cache_dir)
+    _note_index_data(settings, store)
     days = len({p.daily_date for p in papers})
     shown = f"{len(papers)} of {len(stored)}" if len(papers) < len(stored) else f"{len(papers)}"
     return (
-        f"rendered {shown} papers over {days} days: {result.written} file(s) written, "
-        f"{result.unchanged} unchanged, {result.removed} removed; "
-        f"search index: {indexed} file(s) written"
+        f"rendered {shown} papers over {days} days (pages, feeds, search index): "
+        f"{result.written} file(s) written, {result.unchanged} unchanged, {result.removed} removed"
     )
 
 
@@ -347,12 +346,21 @@ def _open_store(settings: Settings, cached: bool = False) -> Store:
     return Store(settings.path("data_dir"), cache=settings.cache_dir / "store" if cached else None)
 
 
-def _update_search_index(settings: Settings, store: Store, papers: list) -> int:
-    """Bring the site's search index up to date with ``papers``; note which data it is of,
-    so that ``papers search`` can use it without loading the store."""
-    written = search.update_index(papers, settings.generated_dir, settings.cache_dir, store.hashes)
+def _update_search_index(settings: Settings, store: Store, papers: list) -> None:
+    """Bring the site's search index alone up to date with ``papers``."""
+    from .outputs import Writer
+    from .render import make_env, salt
+
+    output = search.index_output(papers, store.hashes, settings.cache_dir)
+    writer = Writer(settings.generated_dir, settings.cache_dir, salt(settings, make_env()))
+    writer.write([output], sweep=False)
+    _note_index_data(settings, store)
+
+
+def _note_index_data(settings: Settings, store: Store) -> None:
+    """Note which data the index is of, so that ``papers search`` can use it without loading
+    the store."""
     atomic_write(settings.cache_dir / "search.data", _data_key(settings, store).encode())
-    return written
 
 
 def _data_key(settings: Settings, store: Store) -> str:

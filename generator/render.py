@@ -5,31 +5,29 @@ and ``robots.txt``.
 Every ``{{ value }}`` is escaped for Markdown and HTML by default (``escape.md`` as the
 environment's ``finalize``); only values already marked safe by a filter (``safe_url``, ``pid``
 for validated ids, ``math`` for sanitised MathML) or by a macro pass unchanged.
-A file is written only when its bytes change, and generated files whose paper, day or topic is
-gone are removed, so a re-render after a small data change touches a few files, not thousands.
+``Pages`` only describes the files (``outputs.Output``: a path, a key, a way to make it); the
+one writer in ``outputs.py`` makes those whose key changed, so a re-render after a small data
+change touches a few files, not thousands, and removes files whose paper, day or topic is gone.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import multiprocessing
-import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from datetime import date
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import citation, escape, stats
+from . import citation, escape, search, stats
 from .archive import SLUG_RE, Archive, Topic, day_url, paper_url, period_url, week_key
 from .feeds import KINDS, Feed, render_feed
-from .files import atomic_write, write_if_changed
 from .model import Paper
-from .settings import INDEX_DIR, Settings
+from .outputs import Output, Writer, Written
+from .settings import Settings
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -92,69 +90,34 @@ def base_of(url: str) -> str:
     return "../" * url.count("/")
 
 
-@dataclass
-class RenderResult:
-    written: int = 0
-    unchanged: int = 0
-    removed: int = 0
-    files: set[str] = field(default_factory=set)  # every generated file, as a path string
+def render(
+    settings: Settings,
+    papers: list[Paper],
+    hashes: dict[str, str] | None = None,
+    cache: Path | None = None,
+    env: Environment | None = None,
+) -> Written:
+    """Every page, feed and the search index of ``papers``, through the one writer: with a
+    ``cache`` folder and the records' ``hashes`` (``Store.hashes``), only what changed is made."""
+    env = env or make_env()
+    pages = Pages(settings, env, Archive(papers), hashes or {})
+    index = search.index_output(papers, hashes or {}, cache)
+    writer = Writer(settings.generated_dir, cache, salt(settings, env), settings.build_jobs)
+    return writer.write(chain(pages.outputs(), [index]))
 
 
-@dataclass
-class Job:
-    """One generated file: where it goes, what it depends on, and how to make it."""
-
-    rel: str  # path under the generated folder
-    key: tuple | None  # everything its bytes depend on; None: always make it
-    make: Callable[[], bytes]
-
-
-class Renderer:
-    """Renders every page; with a cache folder, skips files whose inputs did not change.
-
-    A file's key holds the hashes of the records it shows (``Store.hashes``: sha1 of each YAML
-    file) and of its neighbours, and a salt made of the generator's code, templates and
-    settings; the keys of the last render live in ``<cache>/render.json``.
-    """
+class Pages:
+    """The pure description of every page and feed: an ``Output`` each, keyed by the hashes of
+    the records it shows (``Store.hashes``: sha1 of each YAML file) and of its neighbours."""
 
     def __init__(
-        self, settings: Settings, env: Environment | None = None, cache: Path | None = None
+        self, settings: Settings, env: Environment, archive: Archive, hashes: dict[str, str]
     ):
         self.settings = settings
-        self.env = env or make_env()
-        self.out = settings.generated_dir
+        self.env = env
+        self.archive = archive
+        self.hashes = hashes
         self.site_url = settings.site_url.rstrip("/") + "/" if settings.site_url else "/"
-        self.manifest_path = cache / "render.json" if cache else None
-        self.hashes: dict[str, str] = {}
-
-    def render_all(self, papers: list[Paper], hashes: dict[str, str] | None = None) -> RenderResult:
-        archive = self.archive = Archive(papers)
-        self.hashes = hashes or {}
-        salt = _salt(self.settings, self.env)
-        old, new = self._read_manifest(), {}
-        result = RenderResult()
-        todo = []
-        for job in self.jobs(archive):
-            key = (
-                None
-                if job.key is None
-                else hashlib.sha1(repr((salt, job.key)).encode()).hexdigest()
-            )
-            path = f"{self.out}/{job.rel}"
-            result.files.add(path)
-            if key is not None and old.get(job.rel) == key and os.path.exists(path):
-                result.unchanged += 1
-            else:
-                todo.append(job)
-            if key is not None:
-                new[job.rel] = key
-        written = self._make_all(todo)
-        result.written += written
-        result.unchanged += len(todo) - written
-        self._remove_stale(result)
-        if new != old and self.manifest_path is not None:
-            atomic_write(self.manifest_path, json.dumps(new, sort_keys=True).encode())
-        return result
 
     def _h(self, papers: list[Paper | None]) -> tuple | None:
         """The record hashes of ``papers`` (None stands for "no paper"), or None if unknown."""
@@ -168,24 +131,26 @@ class Renderer:
                 return None
         return tuple(out)
 
-    def jobs(self, archive: Archive) -> Iterator[Job]:
-        yield from self._paper_jobs(archive)
-        yield from self._day_jobs(archive)
-        yield from self._period_jobs(archive, "week", archive.weeks, self.settings.period_top)
-        yield from self._period_jobs(archive, "month", archive.months, self.settings.period_top * 2)
+    def outputs(self) -> Iterator[Output]:
+        archive = self.archive
+        yield from self._paper_pages(archive)
+        yield from self._day_pages(archive)
+        top = self.settings.period_top
+        yield from self._period_pages(archive, "week", archive.weeks, top)
+        yield from self._period_pages(archive, "month", archive.months, top * 2)
         for topic in archive.categories + archive.organizations:
-            yield from self._topic_jobs(topic)
-        yield from self._site_jobs(archive)
+            yield from self._topic_pages(topic)
+        yield from self._site_pages(archive)
         for feed in self.feeds(archive):
-            yield from self._feed_jobs(feed)
+            yield from self._feed_files(feed)
 
-    def _page(self, rel: str, key, template: str, url: str, context: Callable[[], dict]) -> Job:
+    def _page(self, rel: str, key, template: str, url: str, context: Callable[[], dict]) -> Output:
         def make() -> bytes:
             return self.render(template, **self._ctx(url, context())).encode("utf-8")
 
-        return Job(rel, key, make)
+        return Output(rel, key, make)
 
-    def _paper_jobs(self, archive: Archive) -> Iterator[Job]:
+    def _paper_pages(self, archive: Archive) -> Iterator[Output]:
         for paper in archive.papers.values():
             prev, nxt = archive.paper_neighbours(paper)
             key = self._h([paper, prev, nxt])
@@ -198,7 +163,7 @@ class Renderer:
                 lambda p=paper, u=url, a=archive: self._paper_context(a, p, u),
             )
 
-    def _day_jobs(self, archive: Archive) -> Iterator[Job]:
+    def _day_pages(self, archive: Archive) -> Iterator[Output]:
         for day in archive.dates:
             prev, nxt = archive.neighbours(day)
             papers = archive.days[day]
@@ -208,7 +173,7 @@ class Renderer:
                 f"date/{day.isoformat()}.md", key, "date.md.j2", day_url(day), lambda c=ctx: c
             )
 
-    def _period_jobs(self, archive: Archive, kind: str, groups: dict[str, list[Paper]], top: int):
+    def _period_pages(self, archive: Archive, kind: str, groups: dict[str, list[Paper]], top: int):
         keys = list(groups)
         for i, key in enumerate(keys):
             ctx = {
@@ -232,7 +197,7 @@ class Renderer:
                 lambda c=ctx: c,
             )
 
-    def _topic_jobs(self, topic: Topic) -> Iterator[Job]:
+    def _topic_pages(self, topic: Topic) -> Iterator[Output]:
         size = self.settings.topic_page_size
         pages = max(1, -(-len(topic.papers) // size))
         for n in range(1, pages + 1):
@@ -249,7 +214,7 @@ class Renderer:
             key = _and(self._h(shown), (topic.name, n, pages, len(topic.papers)))
             yield self._page(rel, key, "topic.md.j2", url, lambda c=ctx: c)
 
-    def _site_jobs(self, archive: Archive) -> Iterator[Job]:
+    def _site_pages(self, archive: Archive) -> Iterator[Output]:
         """The few site-wide pages: made every time (they summarise everything)."""
         latest_week = week_key(archive.dates[-1]) if archive.dates else None
         yield self._page("index.md", None, "index.md.j2", "", lambda: {"latest_week": latest_week})
@@ -263,9 +228,9 @@ class Renderer:
             lambda: {"summary": stats.summary(archive), "charts": stats.charts(archive)},
         )
         robots = f"User-agent: *\nAllow: /\nSitemap: {self.site_url}sitemap.xml\n".encode()
-        yield Job("robots.txt", None, lambda: robots)
+        yield Output("robots.txt", None, lambda: robots)
 
-    def _feed_jobs(self, feed: Feed) -> Iterator[Job]:
+    def _feed_files(self, feed: Feed) -> Iterator[Output]:
         key = _and(self._h(feed.papers), (feed.slug, feed.title))
         rendered: dict[str, bytes] = {}
 
@@ -275,7 +240,7 @@ class Renderer:
             return rendered[feed.path(kind)]
 
         for kind in KINDS:
-            yield Job(feed.path(kind), key, lambda k=kind: make(k))
+            yield Output(feed.path(kind), key, lambda k=kind: make(k))
 
     def _ctx(self, url: str, context: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -317,63 +282,12 @@ class Renderer:
     def render(self, template: str, **context: Any) -> str:
         return self.env.get_template(template).render(**context)
 
-    def _make_all(self, jobs: list[Job]) -> int:
-        """Make and write ``jobs``; returns how many files changed. Large batches run on every
-        core: forked workers inherit the jobs and write their own share of the files."""
-        workers = min(self.settings.build_jobs or os.cpu_count() or 1, 4)
-        if workers < 2 or len(jobs) < PARALLEL_MIN:
-            return _make_slice(jobs, self.out)
-        global _FORKED_JOBS
-        _FORKED_JOBS = (jobs, self.out)
-        step = -(-len(jobs) // workers)
-        slices = [(i, min(i + step, len(jobs))) for i in range(0, len(jobs), step)]
-        try:
-            with multiprocessing.get_context("fork").Pool(len(slices)) as pool:
-                return sum(pool.map(_make_forked_slice, slices))
-        finally:
-            _FORKED_JOBS = None
-
-    def _read_manifest(self) -> dict[str, str]:
-        if self.manifest_path is None or not self.manifest_path.exists():
-            return {}
-        try:
-            return json.loads(self.manifest_path.read_text())
-        except ValueError:
-            return {}
-
-    def _remove_stale(self, result: RenderResult) -> None:
-        """Every file in the generated folder that this render did not make is stale (the
-        search index keeps its own folder in order)."""
-        # Bottom-up, so that folders emptied of stale files can go too.
-        for top, _dirs, files in os.walk(self.out, topdown=False):
-            if Path(top).relative_to(self.out).parts[:1] == (INDEX_DIR,):
-                continue
-            for name in files:
-                if f"{top}/{name}" not in result.files:
-                    os.unlink(f"{top}/{name}")
-                    result.removed += 1
-            if top != str(self.out) and not os.listdir(top):
-                os.rmdir(top)
-
-
-PARALLEL_MIN = 2000  # below this, starting workers costs more than it saves
-_FORKED_JOBS: tuple[list[Job], Path] | None = None
-
-
-def _make_forked_slice(bounds: tuple[int, int]) -> int:
-    jobs, out = _FORKED_JOBS
-    return _make_slice(jobs[bounds[0] : bounds[1]], out)
-
-
-def _make_slice(jobs: list[Job], out: Path) -> int:
-    return sum(write_if_changed(out / job.rel, job.make()) for job in jobs)
-
 
 def _and(hashes: tuple | None, rest: tuple) -> tuple | None:
     return None if hashes is None else (hashes, rest)
 
 
-def _salt(settings: Settings, env: Environment) -> str:
+def salt(settings: Settings, env: Environment) -> str:
     """What every page depends on besides its records: the generator's code, the templates
     the environment loads (a change to escaping or a template must re-render everything) and
     the settings."""

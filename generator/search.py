@@ -55,7 +55,8 @@ from lunr.stemmer import PorterStemmer
 from lunr.stop_word_filter import WORDS as STOP_WORDS
 
 from .escape import printable
-from .files import atomic_write, write_if_changed
+from .files import atomic_write
+from .outputs import Output
 from .settings import INDEX_DIR
 
 if TYPE_CHECKING:  # only named in annotations: `papers search` never loads the model
@@ -970,44 +971,21 @@ def hit(index: Index, doc: int, result: Result) -> Hit:
 
 
 def build_index(papers: Iterable[Paper]) -> Index:
-    """An in-memory index of ``papers`` (what ``update_index`` writes, unencoded)."""
+    """An in-memory index of ``papers`` (what ``index_output`` makes, unencoded)."""
     return Index.from_files(build_files(papers))
 
 
 # --- the index on disk -----------------------------------------------------------------------
 
 
-def update_index(papers: list[Paper], out: Path, cache: Path, hashes: dict[str, str]) -> int:
-    """Rebuild the site's index in ``<out>/search-index/`` unless no paper changed since the
-    last time; returns the number of files written."""
-    key = _index_key(papers, hashes)
-    stamp = cache / "search.key"
-    folder = out / INDEX_DIR
-    if key and stamp.exists() and stamp.read_text() == key and (folder / "meta.json").exists():
-        return 0
-    files = index_files(build_files(papers, cache))
-    # Written in place, not fsynced like data/: without its stamp (written last), an index a
-    # crash left half-written is written again by the next run.
-    stamp.unlink(missing_ok=True)
-    written = sum(write_if_changed(folder / rel, data, atomic=False) for rel, data in files.items())
-    for old in list(folder.rglob("*.json")):
-        if old.relative_to(folder).as_posix() not in files:
-            old.unlink()
-    if key:
-        stamp.parent.mkdir(parents=True, exist_ok=True)
-        stamp.write_text(key)
-    return written
+def index_output(papers: list[Paper], hashes: dict[str, str], cache: Path | None) -> Output:
+    """The index, as one output of the writer (``outputs.py``): the folder ``search-index/``,
+    keyed by every record's hash (None, always made, for records not from the store)."""
+    known = all(p.id in hashes for p in papers)
+    key = tuple(sorted((p.id, hashes[p.id]) for p in papers)) if known else None
+    return Output(INDEX_DIR, key, lambda: index_files(build_files(papers, cache)), group=True)
 
 
 def code_version() -> str:
     """Changes whenever the index's code does (a new index format, new rules)."""
     return hashlib.sha1(Path(__file__).read_bytes()).hexdigest()[:12]
-
-
-def _index_key(papers: list[Paper], hashes: dict[str, str]) -> str | None:
-    if any(p.id not in hashes for p in papers):
-        return None  # records not from the store: always rebuild
-    digest = hashlib.sha1(code_version().encode())
-    for paper_id in sorted(p.id for p in papers):
-        digest.update(f"{paper_id}={hashes[paper_id]};".encode())
-    return digest.hexdigest()

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from generator.importer import ImportOptions, import_paths
-from generator.render import TEMPLATES, Renderer, make_env
+from generator.render import TEMPLATES, make_env
+from generator.render import render as render_all
 from generator.settings import load_settings
 from generator.site import build_site
 from generator.store import Store
@@ -35,7 +36,7 @@ def render(project: Path, env=None):
     settings = load_settings(project)
     store = cached_store(project)
     papers = store.load_all()
-    return Renderer(settings, env, cache=settings.cache_dir).render_all(papers, store.hashes)
+    return render_all(settings, papers, store.hashes, settings.cache_dir, env)
 
 
 def test_store_cache_returns_the_same_papers_and_sees_edits(project):
@@ -139,13 +140,13 @@ def test_parallel_build_equals_a_single_build(project, tmp_path):
 
 
 def test_parallel_render_equals_a_serial_render(tmp_path, monkeypatch):
-    import generator.render as render_module
+    import generator.outputs as outputs_module
 
     serial = make_project(tmp_path / "serial", build_jobs=1)
     parallel = make_project(tmp_path / "parallel", build_jobs=2)
     for project in (serial, parallel):
         import_paths(Store(project / "data"), [API_DIR], ImportOptions())
-    monkeypatch.setattr(render_module, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(outputs_module, "PARALLEL_MIN", 1)
     assert render(serial).written == render(parallel).written > 100
     docs = [load_settings(p).generated_dir for p in (serial, parallel)]
     assert digest_tree(docs[0]) == digest_tree(docs[1])
@@ -220,3 +221,28 @@ def test_what_every_page_shares_changing_rebuilds_everything(project, tmp_path, 
     assert again.built == again.sources
     cold = build_site(load_settings(project), tmp_path / "cold")
     assert digest_tree(again.path, sitemap=True) == digest_tree(cold.path, sitemap=True)
+
+
+def test_a_group_write_cut_short_is_redone(tmp_path, monkeypatch):
+    """A group (the search index) is written in place: if a crash cuts its write short, the
+    next write makes it again, even for the key the folder had before."""
+    import generator.outputs as outputs_module
+    from generator.outputs import Output, Writer
+
+    before = {f"{n}.json": b"before" for n in range(5)}
+    writer = Writer(tmp_path / "out", tmp_path / "cache", salt="s")
+    writer.write([Output("group", "k1", lambda: before, group=True)])
+    real, done = outputs_module.write_if_changed, []
+
+    def crash(path, data, **options):
+        if len(done) == 2:
+            raise KeyboardInterrupt
+        done.append(path)
+        return real(path, data, **options)
+
+    monkeypatch.setattr(outputs_module, "write_if_changed", crash)
+    with pytest.raises(KeyboardInterrupt):
+        writer.write([Output("group", "k2", lambda: dict.fromkeys(before, b"after"), group=True)])
+    monkeypatch.undo()
+    assert writer.write([Output("group", "k1", lambda: before, group=True)]).written == 2
+    assert all((tmp_path / "out" / "group" / n).read_bytes() == b"before" for n in before)

@@ -14,7 +14,7 @@ import pytest
 
 from generator.importer import ImportOptions, import_paths
 from generator.model import title_id
-from generator.render import Renderer
+from generator.render import render
 from generator.settings import load_settings
 from generator.store import Store
 
@@ -43,7 +43,7 @@ def rendered(tmp_path_factory) -> Path:
     store = Store(settings.path("data_dir"))
     import_paths(store, [API_DIR], ImportOptions())
     import_paths(store, [SEED], ImportOptions(day=date(2025, 9, 10)))
-    Renderer(settings).render_all(store.load_all())
+    render(settings, store.load_all())
     return settings.generated_dir
 
 
@@ -60,13 +60,13 @@ def test_page_matches_golden(rendered, page, update_goldens):
 
 def test_rerender_writes_nothing(rendered):
     settings = load_settings(rendered.parent)
-    result = Renderer(settings).render_all(Store(settings.path("data_dir")).load_all())
+    result = render(settings, Store(settings.path("data_dir")).load_all())
     assert (result.written, result.removed) == (0, 0) and result.unchanged > 0
 
 
 def test_stale_pages_are_removed(rendered):
     """Anything in the generated folder that a render did not make goes; the search index
-    (kept by its own writer) and the hand-written docs/ stay."""
+    and the hand-written docs/ stay."""
     stale = [rendered / "papers/2101.00001.md", rendered / "old.md", rendered / "gone/x/y.md"]
     for path in stale:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -75,7 +75,7 @@ def test_stale_pages_are_removed(rendered):
     index.parent.mkdir(exist_ok=True)
     index.write_text("{}", encoding="utf-8")
     settings = load_settings(rendered.parent)
-    result = Renderer(settings).render_all(Store(settings.path("data_dir")).load_all())
+    result = render(settings, Store(settings.path("data_dir")).load_all())
     assert result.removed == 3 and not any(p.exists() for p in stale)
     assert not (rendered / "gone").exists() and index.exists()
     assert (rendered.parent / "docs" / "about.md").exists()

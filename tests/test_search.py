@@ -18,6 +18,7 @@ from lunr.builder import Builder
 
 from generator import search
 from generator.importer import ImportOptions, read_capture
+from generator.outputs import Writer
 from generator.store import Store
 
 from .conftest import API_DIR, make_project
@@ -328,17 +329,30 @@ def test_papers_search_filters_and_reports_no_match(tmp_path):
 
 def test_the_index_is_rebuilt_only_when_papers_change(tmp_path, papers):
     docs, cache = tmp_path / "docs", tmp_path / "cache"
+    writer = Writer(docs, cache, salt="s")
+
+    def write(papers, hashes):
+        return writer.write([search.index_output(papers, hashes, cache)]).written
+
     hashes = {p.id: "h1" for p in papers}
-    assert search.update_index(papers, docs, cache, hashes) > 10
+    assert write(papers, hashes) > 10
     folder = docs / search.INDEX_DIR
     meta = json.loads((folder / "meta.json").read_text())
     assert meta["papers"] == len(papers) and meta["format"] == search.FORMAT
-    assert search.update_index(papers, docs, cache, hashes) == 0
+    assert write(papers, hashes) == 0
     stale = folder / "d" / "ffff.json"
     stale.write_text("{}")
     fewer = papers[: len(papers) // 2]
-    assert search.update_index(fewer, docs, cache, {p.id: "h1" for p in fewer}) > 0
+    assert write(fewer, {p.id: "h1" for p in fewer}) > 0
     assert not stale.exists()
+    assert json.loads((folder / "meta.json").read_text())["papers"] == len(fewer)
+    assert write(fewer, {p.id: "h2" for p in fewer}) == 0  # new hashes, the same bytes
+    (folder / "meta.json").write_text("{}")  # unseen while the key holds; the salt is in it
+    assert write(fewer, {p.id: "h2" for p in fewer}) == 0
+    other = Writer(docs, cache, salt="other code")
+    assert (
+        other.write([search.index_output(fewer, {p.id: "h2" for p in fewer}, cache)]).written == 1
+    )
     assert json.loads((folder / "meta.json").read_text())["papers"] == len(fewer)
 
 

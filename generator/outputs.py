@@ -1,0 +1,175 @@
+"""The one incremental writer: every file ``papers render`` makes goes through ``Writer``.
+
+What to make is described elsewhere, purely (``render.Pages`` describes the pages and feeds,
+``search.index_output`` the search index): an ``Output`` is a path, a key (everything its bytes
+depend on) and a way to make it. The writer decides from the keys what to make, makes it (on
+every core when there is a lot), writes only bytes that changed, removes what no output claims,
+and keeps the keys of the last write in one manifest, ``<cache>/outputs.json``. One rule
+invalidates every output: its own key, salted with the generator's code, its templates and the
+settings. The built HTML follows in ``site.py``, keyed by the bytes this writer leaves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .files import atomic_write, write_if_changed
+
+
+@dataclass
+class Output:
+    """One generated file, or a folder of files made together (``group``: the search index,
+    whose files are only known once it is built)."""
+
+    rel: str  # a path under the generated folder; a group's top-level folder
+    key: object  # everything its bytes depend on (hashed with the salt); None: always make it
+    make: Callable[[], bytes] | Callable[[], dict[str, bytes]]
+    group: bool = False
+
+
+@dataclass
+class Written:
+    written: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    files: set[str] = field(default_factory=set)  # every single-file output, as a path string
+
+
+class Manifest:
+    """The keys of the last write, as one JSON object in the cache folder (a missing or damaged
+    manifest only costs a full write)."""
+
+    def __init__(self, path: Path | None):
+        self.path = path
+
+    def load(self) -> dict[str, str]:
+        if self.path is None or not self.path.exists():
+            return {}
+        try:
+            return json.loads(self.path.read_text())
+        except ValueError:
+            return {}
+
+    def save(self, keys: dict[str, str]) -> None:
+        if self.path is not None:
+            atomic_write(self.path, json.dumps(keys, sort_keys=True).encode(), durable=False)
+
+
+class Writer:
+    def __init__(self, out: Path, cache: Path | None, salt: str, jobs: int = 0):
+        self.out = out
+        self.manifest = Manifest(cache / "outputs.json" if cache else None)
+        self.salt = salt
+        self.jobs = jobs  # processes for large batches; 0: one per core, at most 4
+
+    def write(self, outputs: Iterable[Output], sweep: bool = True) -> Written:
+        """Make the outputs whose key changed or whose file is missing. ``sweep``: the outputs
+        are all there are, so every other file in the folder is stale and removed."""
+        old = self.manifest.load()
+        new = {} if sweep else dict(old)
+        result, todo, groups, owned = Written(), [], [], set()
+        for output in outputs:
+            key = self._key(output)
+            if output.group:
+                owned.add(output.rel)
+            if key is not None:
+                new[output.rel] = key
+            if not output.group:
+                result.files.add(f"{self.out}/{output.rel}")
+            if key is not None and old.get(output.rel) == key and self._exists(output):
+                result.unchanged += _count(self.out / output.rel) if output.group else 1
+            else:
+                (groups if output.group else todo).append(output)
+        written = _make_all(todo, self.out, self.jobs)
+        result.written += written
+        result.unchanged += len(todo) - written
+        for group in groups:
+            written, files = self._write_group(group, old)
+            result.written += written
+            result.unchanged += files - written
+        if sweep:
+            self._remove_stale(result, owned)
+        if new != old:
+            self.manifest.save(new)
+        return result
+
+    def _key(self, output: Output) -> str | None:
+        if output.key is None:
+            return None
+        return hashlib.sha1(repr((self.salt, output.key)).encode()).hexdigest()
+
+    def _exists(self, output: Output) -> bool:
+        path = self.out / output.rel
+        return path.is_dir() and any(path.iterdir()) if output.group else path.exists()
+
+    def _write_group(self, group: Output, old: dict[str, str]) -> tuple[int, int]:
+        """A group is written in place (a rename per file costs seconds over the search index's
+        14k files); its key leaves the manifest first, so a write a crash cut short is redone."""
+        if group.rel in old:
+            self.manifest.save({k: v for k, v in old.items() if k != group.rel})
+        folder = self.out / group.rel
+        files = group.make()
+        written = sum(
+            write_if_changed(folder / rel, data, atomic=False) for rel, data in files.items()
+        )
+        for path in list(folder.rglob("*")):
+            if path.is_file() and path.relative_to(folder).as_posix() not in files:
+                path.unlink()
+        return written, len(files)
+
+    def _remove_stale(self, result: Written, owned: set[str]) -> None:
+        """Every file that no output made is stale (a group's folder is the group's own)."""
+        # Bottom-up, so that folders emptied of stale files can go too.
+        for top, _dirs, files in os.walk(self.out, topdown=False):
+            if Path(top).relative_to(self.out).parts[:1] in {(rel,) for rel in owned}:
+                continue
+            for name in files:
+                if f"{top}/{name}" not in result.files:
+                    os.unlink(f"{top}/{name}")
+                    result.removed += 1
+            if top != str(self.out) and not os.listdir(top):
+                os.rmdir(top)
+
+
+def _count(folder: Path) -> int:
+    return sum(len(files) for _top, _dirs, files in os.walk(folder))
+
+
+PARALLEL_MIN = 2000  # below this, starting workers costs more than it saves
+_FORKED: tuple[list[Output], Path] | None = None
+
+
+def _make_all(outputs: list[Output], out: Path, jobs: int) -> int:
+    """Make and write single-file outputs; returns how many files changed. Large batches run
+    on every core: forked workers inherit the outputs and write their own share of the files,
+    and this process writes the first share itself (one process fewer holding the archive)."""
+    workers = min(jobs or os.cpu_count() or 1, 4)
+    if workers < 2 or len(outputs) < PARALLEL_MIN:
+        return _make_slice(outputs, out)
+    import multiprocessing  # here: `papers search` imports this module and starts faster
+
+    global _FORKED
+    _FORKED = (outputs, out)
+    step = -(-len(outputs) // workers)
+    slices = [(i, min(i + step, len(outputs))) for i in range(0, len(outputs), step)]
+    try:
+        with multiprocessing.get_context("fork").Pool(len(slices) - 1) as pool:
+            others = pool.map_async(_make_forked_slice, slices[1:])
+            mine = _make_forked_slice(slices[0])
+            return mine + sum(others.get())
+    finally:
+        _FORKED = None
+
+
+def _make_forked_slice(bounds: tuple[int, int]) -> int:
+    outputs, out = _FORKED
+    return _make_slice(outputs[bounds[0] : bounds[1]], out)
+
+
+def _make_slice(outputs: list[Output], out: Path) -> int:
+    return sum(write_if_changed(out / o.rel, o.make()) for o in outputs)
