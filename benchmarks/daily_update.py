@@ -9,7 +9,9 @@ existing records under new ids), and 150 of the most recent papers with one more
 `papers build` (render and MkDocs, as the workflow runs them) is timed, then a second one with
 nothing changed, then a cold build of the same data into another folder (caches of the
 render and of the build removed first, as on a fresh runner), and every file of the two sites
-is compared by hash. The archive keeps the new papers (each run adds a day).
+is compared by hash. Each build's time and peak memory, summed over its processes (RSS, and
+PSS, which counts a page shared by forked workers once), are printed, and the site's size. The
+archive keeps the new papers (each run adds a day).
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ import hashlib
 import shutil
 import subprocess
 import sys
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -27,6 +28,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from generator.store import Store  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from peak_memory import Run, run  # noqa: E402
+from site_bytes import apparent_sizes  # noqa: E402
 
 
 def a_day(project: Path, new: int = 50, voted: int = 150) -> None:
@@ -40,10 +45,11 @@ def a_day(project: Path, new: int = 50, voted: int = 150) -> None:
         store.save(paper.model_copy(update={"upvotes": paper.upvotes + 1}))
 
 
-def papers(project: Path, *args: str) -> float:
-    started = time.perf_counter()
-    subprocess.run(["papers", "-C", str(project), *args], check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - started
+def papers(project: Path, *args: str) -> Run:
+    done = run(["papers", "-C", str(project), *args], stdout=subprocess.DEVNULL)
+    if done.returncode:
+        raise SystemExit(f"papers {' '.join(args)} failed in {project}")
+    return done
 
 
 def digests(site: Path) -> dict[str, str]:
@@ -69,9 +75,13 @@ def main() -> None:
     shutil.copytree(project, cold_project, symlinks=True, ignore=skip)
     cold = papers(cold_project, "build")
     same = digests(project / "site") == digests(cold_project / "site")
-    print(f"typical day, incremental: {daily:.1f} s; nothing changed: {unchanged:.1f} s")
-    print(f"cold build of the same data: {cold:.1f} s; ratio {daily / cold:.2f}")
+    site = sum(size for _files, size in apparent_sizes(project / "site").values())
+    print(f"typical day, incremental: {daily}")
+    print(f"nothing changed: {unchanged}")
+    print(f"cold build of the same data: {cold}")
+    print(f"ratio of the typical day to the cold build: {daily.seconds / cold.seconds:.2f}")
     print(f"byte-identical to the cold build: {same}")
+    print(f"site: {site / 1e6:.1f} MB (du -sb)")
     shutil.rmtree(cold_project)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import subprocess
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -44,12 +45,25 @@ def usage(pid: int) -> tuple[int, int]:
     return values.get("Rss", 0), values.get("Pss", 0)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("command", nargs="+")
-    args = parser.parse_args()
+@dataclass
+class Run:
+    seconds: float
+    rss: int  # peak of the summed RSS, bytes
+    pss: int  # peak of the summed PSS, bytes
+    processes: int
+    returncode: int
+
+    def __str__(self) -> str:
+        return (
+            f"{self.seconds:.1f} s, peak RSS summed {self.rss / 1e9:.2f} GB "
+            f"(PSS {self.pss / 1e9:.2f} GB, at most {self.processes} processes)"
+        )
+
+
+def run(command: list[str], **options) -> Run:
+    """Run ``command`` (``subprocess.Popen`` options), sampling its process tree's memory."""
     started = time.perf_counter()
-    process = subprocess.Popen(args.command)
+    process = subprocess.Popen(command, **options)
     peak_rss = peak_pss = peak_procs = 0
     while process.poll() is None:
         sizes = [usage(pid) for pid in tree(process.pid)]
@@ -57,12 +71,17 @@ def main() -> None:
         peak_pss = max(peak_pss, sum(p for _, p in sizes))
         peak_procs = max(peak_procs, len(sizes))
         time.sleep(0.05)
-    elapsed = time.perf_counter() - started
-    print(
-        f"peak RSS summed {peak_rss / 1e9:.2f} GB, PSS summed {peak_pss / 1e9:.2f} GB, "
-        f"at most {peak_procs} processes, {elapsed:.1f} s, exit {process.returncode}"
-    )
-    raise SystemExit(process.returncode)
+    seconds = time.perf_counter() - started
+    return Run(seconds, peak_rss, peak_pss, peak_procs, process.returncode)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("command", nargs="+")
+    args = parser.parse_args()
+    result = run(args.command)
+    print(f"{result}, exit {result.returncode}")
+    raise SystemExit(result.returncode)
 
 
 if __name__ == "__main__":

@@ -66,7 +66,7 @@ def build_site(settings: Settings, site_dir: Path | None = None, strict: bool = 
     changed = _changed_since(previous, key, target, sources)
     staging = target.with_name(target.name + ".building")
     if changed is None:
-        _build_all(settings, staging, strict)
+        _build_all(settings, staging, strict, len(sources))
         _swap(staging, target)
     else:
         _build_some(settings, staging, strict, changed)
@@ -76,13 +76,19 @@ def build_site(settings: Settings, site_dir: Path | None = None, strict: bool = 
     return Built(target, len(sources) if changed is None else len(changed), len(sources))
 
 
-def _build_all(settings: Settings, staging: Path, strict: bool) -> None:
+# MkDocs holds every page of a build in memory until the end (~20 KB each with the HTML): a
+# whole build is cut into shards of at most this many pages, run `build_jobs` at a time.
+SHARD_PAGES = 12_000
+
+
+def _build_all(settings: Settings, staging: Path, strict: bool, sources: int) -> None:
     jobs = settings.build_jobs or min(os.cpu_count() or 1, 4)
-    shards = [staging] + [staging.with_name(f"{staging.name}.{i}") for i in range(1, jobs)]
+    count = max(jobs, -(-sources // SHARD_PAGES)) if jobs > 1 else 1
+    shards = [staging] + [staging.with_name(f"{staging.name}.{i}") for i in range(1, count)]
     for folder in shards:
         shutil.rmtree(folder, ignore_errors=True)
     try:
-        _run_shards(settings, shards, strict)
+        _run_shards(settings, shards, strict, jobs)
     except PapersError:
         for folder in shards:
             shutil.rmtree(folder, ignore_errors=True)
@@ -230,13 +236,14 @@ def write_sitemap(target: Path, settings: Settings, sources: dict[str, str]) -> 
     write_if_changed(target / "sitemap.xml.gz", zipped, durable=False)
 
 
-def _run_shards(settings: Settings, shards: list[Path], strict: bool) -> None:
+def _run_shards(settings: Settings, shards: list[Path], strict: bool, jobs: int) -> None:
     if len(shards) == 1:
         return _build_shard(settings, shards[0], strict, "")
-    # spawn, not fork: a forked child would carry the parent's loaded archive (1.4 GB at 50k
-    # papers) on top of its own build. Each child returns an error or None.
+    # spawn, not fork: a forked child would carry this process's memory on top of its own
+    # build; a process per shard, so each one's pages are freed with it. Each child returns an
+    # error or None.
     context = multiprocessing.get_context("spawn")
-    with context.Pool(len(shards)) as pool:
+    with context.Pool(min(jobs, len(shards)), maxtasksperchild=1) as pool:
         jobs = [
             pool.apply_async(_build_shard_safely, (settings, folder, strict, f"{i}/{len(shards)}"))
             for i, folder in enumerate(shards)

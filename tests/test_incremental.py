@@ -128,10 +128,23 @@ def digest_tree(folder: Path, sitemap: bool = False) -> dict[str, str]:
 
 
 @pytest.mark.slow
-def test_parallel_build_equals_a_single_build(project, tmp_path):
+def test_parallel_build_equals_a_single_build(project, tmp_path, monkeypatch):
+    """Three processes build five shards (a shard is at most SHARD_PAGES pages)."""
+    import generator.site as site_module
+
     render(project)
     one = build_site(load_settings(configure(project, build_jobs=1)), tmp_path / "one").path
+    sources = len(site_module.source_hashes(load_settings(project)))
+    monkeypatch.setattr(site_module, "SHARD_PAGES", -(-sources // 5))
+    real, shards = site_module._run_shards, []
+
+    def run_shards(settings, folders, *args):
+        shards.append(len(folders))
+        return real(settings, folders, *args)
+
+    monkeypatch.setattr(site_module, "_run_shards", run_shards)
     two = build_site(load_settings(configure(project, build_jobs=3)), tmp_path / "two").path
+    assert shards == [5] and not list(tmp_path.glob("two.building*"))
     assert digest_tree(one) == digest_tree(two)
     locs = [
         set(re.findall(r"<loc>(.*?)</loc>", (s / "sitemap.xml").read_text())) for s in (one, two)
