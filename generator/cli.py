@@ -20,6 +20,7 @@ from .archive import select_topics
 from .errors import PapersError
 from .escape import printable
 from .files import atomic_write
+from .outputs import release_memory
 from .settings import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -331,20 +332,6 @@ def _render(ctx: Context) -> str:
     )
 
 
-def _release_memory() -> None:
-    """Give the memory the render freed back to the system before the site build's processes
-    start: at 50k papers this process holds 330 MB after rendering, 170 MB after this."""
-    import ctypes
-    import ctypes.util
-    import gc
-
-    gc.collect()
-    libc = ctypes.util.find_library("c")
-    trim = getattr(ctypes.CDLL(libc), "malloc_trim", None) if libc else None
-    if trim is not None:  # glibc only; elsewhere freed memory stays with the process
-        trim(0)
-
-
 def _site():
     from . import site
 
@@ -421,7 +408,7 @@ def build(ctx: Context, site_dir: Path | None, no_strict: bool) -> None:
     """
     started = time.monotonic()
     rendered = _render(ctx)
-    _release_memory()
+    release_memory()  # before the site build's processes start
     built = _site().build_site(ctx.settings, site_dir, strict=not no_strict)
     ctx.say(f"{rendered}; {built} in {time.monotonic() - started:.1f} s")
 
@@ -451,7 +438,7 @@ def update(ctx: Context, day, since, until, window, site_dir: Path | None, no_en
         enriched, failed = ("arXiv skipped", []) if no_enrich else _enrich(ctx)
         failures += failed
         rendered = _render(ctx)
-        _release_memory()
+        release_memory()  # before the site build's processes start
         built = _site().build_site(ctx.settings, site_dir)
     except PapersError as exc:
         _exit_on([*failures, str(exc)])

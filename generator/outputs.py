@@ -11,6 +11,7 @@ settings. The built HTML follows in ``site.py``, keyed by the bytes this writer 
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -85,13 +86,15 @@ class Writer:
                 result.unchanged += _count(self.out / output.rel) if output.group else 1
             else:
                 (groups if output.group else todo).append(output)
-        written = _make_all(todo, self.out, self.jobs)
-        result.written += written
-        result.unchanged += len(todo) - written
-        for group in groups:
+        for group in groups:  # first: the index's peak, then its memory is given back
             written, files = self._write_group(group, old)
             result.written += written
             result.unchanged += files - written
+        if groups:
+            release_memory()  # before workers fork with a copy of this process
+        written = _make_all(todo, self.out, self.jobs)
+        result.written += written
+        result.unchanged += len(todo) - written
         if sweep:
             self._remove_stale(result, owned)
         if new != old:
@@ -136,6 +139,19 @@ class Writer:
                 os.rmdir(top)
 
 
+def release_memory() -> None:
+    """Give what Python freed back to the system (glibc keeps it otherwise): at 50k papers
+    this process holds 330 MB after rendering, 170 MB after this."""
+    import ctypes
+    import ctypes.util
+
+    gc.collect()
+    libc = ctypes.util.find_library("c")
+    trim = getattr(ctypes.CDLL(libc), "malloc_trim", None) if libc else None
+    if trim is not None:  # glibc only
+        trim(0)
+
+
 def _count(folder: Path) -> int:
     return sum(len(files) for _top, _dirs, files in os.walk(folder))
 
@@ -157,6 +173,9 @@ def _make_all(outputs: list[Output], out: Path, jobs: int) -> int:
     _FORKED = (outputs, out)
     step = -(-len(outputs) // workers)
     slices = [(i, min(i + step, len(outputs))) for i in range(0, len(outputs), step)]
+    # Frozen, the collector leaves the archive's objects alone in the workers, so their pages
+    # stay shared with this process instead of each being copied on the first collection.
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(len(slices) - 1) as pool:
             others = pool.map_async(_make_forked_slice, slices[1:])
@@ -164,6 +183,7 @@ def _make_all(outputs: list[Output], out: Path, jobs: int) -> int:
             return mine + sum(others.get())
     finally:
         _FORKED = None
+        gc.unfreeze()
 
 
 def _make_forked_slice(bounds: tuple[int, int]) -> int:

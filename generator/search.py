@@ -285,7 +285,7 @@ def search_order(papers: Iterable[Paper]) -> list[Paper]:
 
 
 def build_files(papers: Iterable[Paper], cache: Path | None = None) -> dict[str, Any]:
-    """Every file of the index, by path, as JSON-ready values (``index_files`` encodes them);
+    """Every file of the index, by path, as JSON-ready values or ``Encoded`` JSON;
     ``cache``: a folder where the analysis of the papers' texts is kept for the next build."""
     ordered = search_order(papers)
     postings = Postings.of(ordered, cache)
@@ -294,19 +294,21 @@ def build_files(papers: Iterable[Paper], cache: Path | None = None) -> dict[str,
     files: dict[str, Any] = {}
     for kind, key in (("d", prefix_key), ("s", suffix_key)):
         for shard, terms in _group(df, key).items():
-            files[f"{kind}/{shard}.json"] = {t: [df[t], blocks[t]] for t in sorted(terms)}
+            entries = {t: [df[t], blocks[t]] for t in sorted(terms)}
+            files[f"{kind}/{shard}.json"] = Encoded(_json(entries))
     files.update(_postings_files(postings, blocks))
     for start in range(0, len(ordered), CHUNK):
         chunk_ = ordered[start : start + CHUNK]
-        files[f"docs/{start // CHUNK}.json"] = [_display(p) for p in chunk_]
+        files[f"docs/{start // CHUNK}.json"] = Encoded(_json([_display(p) for p in chunk_]))
     files["facets.json"] = _facets(ordered)
     files["meta.json"] = _meta(len(ordered))
     return files
 
 
 class Encoded(bytes):
-    """A file's value already encoded as JSON: the postings, 7.5M numbers at 50k papers, are
-    encoded a file at a time rather than held as Python lists (~400 MB)."""
+    """A file's value already encoded as JSON: at 50k papers the postings' 7.5M numbers and
+    the dictionary's 2 x 0.5M entries are encoded a file at a time, not held as Python objects
+    (~0.5 GB). ``Index.from_files`` decodes them on demand."""
 
 
 def _postings_files(postings: Postings, blocks: dict[str, int]) -> Iterator[tuple[str, Encoded]]:
@@ -419,10 +421,13 @@ def _counts(ordered: list[Paper], cache: Path | None = None) -> tuple:
     known = Analysed.read(cache)
     todo = dict(zip(digests, texts, strict=True))
     todo = {d: t for d, t in todo.items() if d not in known.rows}
+    del texts
     if todo:
         known = known.plus(list(todo), _analyse(list(todo.values())))
+    stale = len(known.rows) != len(set(digests))
     current = known.select(digests)
-    if cache is not None and (todo or len(known.rows) != len(current.rows)):
+    del known  # the columns of 50k papers, twice over, otherwise
+    if cache is not None and (todo or stale):
         current.write(cache)
     return current.columns()
 
@@ -477,9 +482,9 @@ class Analysed:
             list(vocab),
             rows,
             starts,
-            np.concatenate((self.field_, field_.astype(np.int32))),
+            np.concatenate((self.field_, field_)),
             np.concatenate((self.term_, remap[term_])),
-            np.concatenate((self.tf, tf.astype(np.int32))),
+            np.concatenate((self.tf, tf)),
         )
 
     def select(self, digests: list[bytes]) -> Analysed:
@@ -526,11 +531,11 @@ def _analyse(texts: list[tuple[str, ...]]) -> tuple:
     columns: list[list[np.ndarray]] = [[], [], [], []]
     offset = 0
     for words, doc, field_, term_, tf, papers in parts:
-        remap = np.array([vocab.setdefault(w, len(vocab)) for w in words], dtype=np.int64)
+        remap = np.array([vocab.setdefault(w, len(vocab)) for w in words], dtype=np.int32)
         for column, values in zip(columns, (doc + offset, field_, remap[term_], tf), strict=True):
             column.append(values)
         offset += papers
-    empty = np.zeros(0, dtype=np.int64)
+    empty = np.zeros(0, dtype=np.int32)
     return list(vocab), *(np.concatenate(c) if c else empty for c in columns)
 
 
@@ -545,7 +550,7 @@ def _count_slice(texts: list[tuple[str, ...]]) -> tuple:
             tf.extend(counts.values())
             doc.extend([d] * len(counts))
             field_.extend([f] * len(counts))
-    return list(vocab), *(np.array(c, dtype=np.int64) for c in columns), len(texts)
+    return list(vocab), *(np.array(c, dtype=np.int32) for c in columns), len(texts)
 
 
 def _cores() -> int:
@@ -678,7 +683,7 @@ class Index:
             value = files.get(rel, {})
             return json.loads(value) if isinstance(value, Encoded) else value
 
-        return cls(read)
+        return cls(lru_cache(maxsize=None)(read))
 
     @classmethod
     def from_folder(cls, folder: Path) -> Index:

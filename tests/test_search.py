@@ -66,8 +66,9 @@ def _all_postings(papers) -> dict[str, list[int]]:
     index = search.build_index(papers)
     files = search.build_files(papers)
     out = {}
-    for rel, shard in files.items():
+    for rel in files:
         if rel.startswith("d/"):
+            shard = index.get(rel)
             out.update({t: index.postings(t, block) for t, (_, block) in shard.items()})
     return out
 
