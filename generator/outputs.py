@@ -86,15 +86,15 @@ class Writer:
                 result.unchanged += _count(self.out / output.rel) if output.group else 1
             else:
                 (groups if output.group else todo).append(output)
-        for group in groups:  # first: the index's peak, then its memory is given back
-            written, files = self._write_group(group, old)
-            result.written += written
-            result.unchanged += files - written
-        if groups:
+        if len(todo) >= PARALLEL_MIN:
             release_memory()  # before workers fork with a copy of this process
         written = _make_all(todo, self.out, self.jobs)
         result.written += written
         result.unchanged += len(todo) - written
+        for group in groups:
+            written, files = self._write_group(group, old)
+            result.written += written
+            result.unchanged += files - written
         if sweep:
             self._remove_stale(result, owned)
         if new != old:
