@@ -41,6 +41,17 @@ class Written:
     files: set[str] = field(default_factory=set)  # every single-file output, as a path string
 
 
+@dataclass
+class Plan:
+    """What a write will do: the keys it records, and the outputs it must make."""
+
+    keys: dict[str, str]
+    todo: list[Output] = field(default_factory=list)  # single files
+    groups: list[Output] = field(default_factory=list)
+    owned: set[str] = field(default_factory=set)  # every group's folder, made or kept
+    result: Written = field(default_factory=lambda: Written())
+
+
 class Manifest:
     """The keys of the last write, as one JSON object in the cache folder (a missing or damaged
     manifest only costs a full write)."""
@@ -72,34 +83,38 @@ class Writer:
         """Make the outputs whose key changed or whose file is missing. ``sweep``: the outputs
         are all there are, so every other file in the folder is stale and removed."""
         old = self.manifest.load()
-        new = {} if sweep else dict(old)
-        result, todo, groups, owned = Written(), [], [], set()
-        for output in outputs:
-            key = self._key(output)
-            if output.group:
-                owned.add(output.rel)
-            if key is not None:
-                new[output.rel] = key
-            if not output.group:
-                result.files.add(f"{self.out}/{output.rel}")
-            if key is not None and old.get(output.rel) == key and self._exists(output):
-                result.unchanged += _count(self.out / output.rel) if output.group else 1
-            else:
-                (groups if output.group else todo).append(output)
-        if len(todo) >= PARALLEL_MIN:
+        plan = self._plan(outputs, old, {} if sweep else dict(old))
+        if len(plan.todo) >= PARALLEL_MIN:
             release_memory()  # before workers fork with a copy of this process
-        written = _make_all(todo, self.out, self.jobs)
+        result = plan.result
+        written = _make_all(plan.todo, self.out, self.jobs)
         result.written += written
-        result.unchanged += len(todo) - written
-        for group in groups:
+        result.unchanged += len(plan.todo) - written
+        for group in plan.groups:
             written, files = self._write_group(group, old)
             result.written += written
             result.unchanged += files - written
         if sweep:
-            self._remove_stale(result, owned)
-        if new != old:
-            self.manifest.save(new)
+            self._remove_stale(result, plan.owned)
+        if plan.keys != old or plan.groups:  # a written group's key left the manifest
+            self.manifest.save(plan.keys)
         return result
+
+    def _plan(self, outputs: Iterable[Output], old: dict[str, str], keys: dict[str, str]) -> Plan:
+        plan = Plan(keys)
+        for output in outputs:
+            key = self._key(output)
+            if key is not None:
+                keys[output.rel] = key
+            if output.group:
+                plan.owned.add(output.rel)
+            else:
+                plan.result.files.add(f"{self.out}/{output.rel}")
+            if key is not None and old.get(output.rel) == key and self._exists(output):
+                plan.result.unchanged += _count(self.out / output.rel) if output.group else 1
+            else:
+                (plan.groups if output.group else plan.todo).append(output)
+        return plan
 
     def _key(self, output: Output) -> str | None:
         if output.key is None:
@@ -128,8 +143,9 @@ class Writer:
     def _remove_stale(self, result: Written, owned: set[str]) -> None:
         """Every file that no output made is stale (a group's folder is the group's own)."""
         # Bottom-up, so that folders emptied of stale files can go too.
+        owned_tops = {(rel,) for rel in owned}
         for top, _dirs, files in os.walk(self.out, topdown=False):
-            if Path(top).relative_to(self.out).parts[:1] in {(rel,) for rel in owned}:
+            if Path(top).relative_to(self.out).parts[:1] in owned_tops:
                 continue
             for name in files:
                 if f"{top}/{name}" not in result.files:

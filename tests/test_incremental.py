@@ -259,3 +259,22 @@ def test_a_group_write_cut_short_is_redone(tmp_path, monkeypatch):
     monkeypatch.undo()
     assert writer.write([Output("group", "k1", lambda: before, group=True)]).written == 2
     assert all((tmp_path / "out" / "group" / n).read_bytes() == b"before" for n in before)
+
+
+def test_a_group_remade_under_its_old_key_is_skipped_next_time(tmp_path):
+    import shutil as shutil_
+
+    from generator.outputs import Output, Writer
+
+    made = []
+
+    def make():
+        made.append(1)
+        return {"a.json": b"1"}
+
+    writer = Writer(tmp_path / "out", tmp_path / "cache", salt="s")
+    group = Output("group", "k", make, group=True)
+    writer.write([group])
+    shutil_.rmtree(tmp_path / "out" / "group")  # missing: made again, under the same key
+    writer.write([group])
+    assert writer.write([group]).unchanged == 1 and len(made) == 2
