@@ -29,7 +29,10 @@ PARTS = (
     ("description tag", r'<meta name="description"[^>]*>'),
     ("feed links", r'<link rel="alternate feed"[^>]*>'),
     ("inline SVG icons", r"<svg.*?</svg>"),
-    ("colour-scheme toggle", r'<button type="button" id="__palette".*?</button>\s*<script>.*?</script>'),
+    (
+        "colour-scheme toggle",
+        r'<button type="button" id="__palette".*?</button>\s*<script>.*?</script>',
+    ),
     ("search box", r'<form class="papers-search".*?</form>'),
     ("site navigation", r'<nav class="md-nav md-nav--primary".*?</nav>'),
     ("table of contents", r'<nav class="md-nav md-nav--secondary".*?</nav>'),
