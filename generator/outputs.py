@@ -22,7 +22,7 @@ from pathlib import Path
 from .files import atomic_write, write_if_changed
 
 
-@dataclass
+@dataclass(slots=True)
 class Output:
     """One generated file, or a folder of files made together (``group``: the search index,
     whose files are only known once it is built)."""

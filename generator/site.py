@@ -78,7 +78,7 @@ def build_site(settings: Settings, site_dir: Path | None = None, strict: bool = 
 
 # MkDocs holds every page of a build in memory until the end (~20 KB each with the HTML): a
 # whole build is cut into shards of at most this many pages, run `build_jobs` at a time.
-SHARD_PAGES = 12_000
+SHARD_PAGES = 10_000
 
 
 def _build_all(settings: Settings, staging: Path, strict: bool, sources: int) -> None:
