@@ -225,7 +225,7 @@ class Pages:
             None,
             "stats.md.j2",
             "stats/",
-            lambda: {"summary": stats.summary(archive), "charts": stats.charts(archive)},
+            lambda: {"summary": stats.summary(archive), "sections": stats.sections(archive)},
         )
         robots = f"User-agent: *\nAllow: /\nSitemap: {self.site_url}sitemap.xml\n".encode()
         yield Output("robots.txt", None, lambda: robots)

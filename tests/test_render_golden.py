@@ -24,6 +24,7 @@ SEED_TITLE = "In-Context Learning Strategies Emerge Rationally"
 PAGES = [
     "index.md",
     "archive.md",
+    "stats.md",  # the charts (generator/stats.py) and which sections have data
     "date/2025-04-11.md",
     "papers/2504.07128.md",  # <think> in the title
     "papers/2507.03745.md",  # <a href=...> in the abstract
