@@ -241,6 +241,8 @@ class Pages:
 
     def _citation_files(self, stem: str, papers: list[Paper]) -> Iterator[Output]:
         """``stem.bib`` and ``stem.ris``: every paper of a page's day, period or topic."""
+        if not self.settings.citation_files:
+            return
         key = _and(self._h(papers), ())
         yield Output(f"{stem}.bib", key, lambda: citation.bibtex_file(papers, self.keys))
         yield Output(f"{stem}.ris", key, lambda: citation.ris_file(papers, self.keys))

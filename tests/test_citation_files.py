@@ -166,3 +166,15 @@ def test_opml_lists_every_feed_and_each_exists(rendered):
     assert paths[0] == "feeds/latest/atom.xml" and set(paths) == on_disk
     for rel in paths:
         ElementTree.parse(rendered / rel)  # valid XML
+
+
+def test_citation_files_can_be_turned_off(tmp_path):
+    project = make_project(tmp_path / "project", citation_files="false")
+    settings = load_settings(project)
+    store = Store(settings.path("data_dir"))
+    import_paths(store, [API_DIR], ImportOptions())
+    render(settings, store.load_all())
+    out = settings.generated_dir
+    assert not list(out.rglob("*.bib")) and not list(out.rglob("*.ris"))
+    assert "cite-links" not in (out / "date/2025-04-11.md").read_text(encoding="utf-8")
+    assert (out / "feeds/all.opml").exists()
