@@ -178,3 +178,34 @@ def test_citation_files_can_be_turned_off(tmp_path):
     assert not list(out.rglob("*.bib")) and not list(out.rglob("*.ris"))
     assert "cite-links" not in (out / "date/2025-04-11.md").read_text(encoding="utf-8")
     assert (out / "feeds/all.opml").exists()
+
+
+def test_a_new_colliding_paper_renders_only_what_cites_it(tmp_path):
+    """The incremental render rewrites the files a changed key appears in, and no others: a
+    backfilled paper that takes a key moves the other paper's page and files to the new key."""
+    project = make_project(tmp_path / "project")
+    settings = load_settings(project)
+    store = Store(settings.path("data_dir"), cache=settings.cache_dir / "store")
+    store.save(paper("2501.00002", "Scaling Laws", day=date(2025, 1, 6)))
+    store.save(paper("2501.00009", "Other Things", day=date(2025, 1, 6)))
+
+    def again():
+        papers = store.load_all()
+        return render(settings, papers, store.hashes, settings.cache_dir)
+
+    again()
+    page = settings.generated_dir / "papers/2501.00002.md"
+    other = settings.generated_dir / "papers/2501.00009.md"
+    before = other.stat().st_mtime_ns
+    assert "@misc{lovelace2025scaling,\n" in page.read_text(encoding="utf-8")
+    store.save(paper("2501.00001", "Scaling Up", day=date(2025, 1, 2)))  # an older day
+    again()
+    assert "@misc{lovelace2025scaling-2501.00002,\n" in page.read_text(encoding="utf-8")
+    bib = (settings.generated_dir / "date/2025-01-06.bib").read_text(encoding="utf-8")
+    assert "@misc{lovelace2025scaling-2501.00002," in bib
+    assert "@misc{lovelace2025scaling," in (
+        settings.generated_dir / "date/2025-01-02.bib"
+    ).read_text(encoding="utf-8")
+    # Untouched: the other paper of 2025-01-06, whose page names neither key.
+    assert other.stat().st_mtime_ns == before
+    assert again().written == 0
