@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
@@ -129,15 +130,21 @@ _BROKEN_COMMAND = re.compile(r"(?<![\\a-zA-Z])[a-z]{3,}\{")
 _MATHML_TEXT = re.compile(r">([^<]+)<")
 
 
+def math_spans(text: str) -> Iterator[tuple[re.Match, str]]:
+    """The ``$...$`` spans of ``text`` that are maths, with their MathML: what pages render as
+    maths and BibTeX keeps as LaTeX (citation.py); any other dollar is literal text."""
+    for match in _MATH.finditer(text):
+        mathml = _mathml(match[1])
+        if mathml is not None:
+            yield match, mathml
+
+
 def md_math(value: object) -> Markup:
     """Like ``md``, but LaTeX between dollars becomes MathML (rendered by the browser, no
     script); a span that does not convert stays literal text."""
     text = str(value)
     out, end = [], 0
-    for match in _MATH.finditer(text):
-        mathml = _mathml(match[1])
-        if mathml is None:
-            continue
+    for match, mathml in math_spans(text):
         out += [md(text[end : match.start()]) if end < match.start() else "", mathml]
         end = match.end()
     out.append(md(text[end:]) if end < len(text) or not out else "")

@@ -11,6 +11,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
+from xml.etree import ElementTree
 
 from feedgen.feed import FeedGenerator
 
@@ -19,6 +20,7 @@ from .citation import visible_authors
 from .model import Paper
 
 KINDS = {"atom": "atom.xml", "rss": "rss.xml", "json": "feed.json"}
+OPML = "feeds/all.opml"  # every feed, for a feed reader to subscribe to at once
 # XML 1.0 forbids most control characters; feedgen (lxml) refuses them.
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -116,3 +118,40 @@ def _json_feed(feed: Feed, site_url: str) -> bytes:
         "items": items,
     }
     return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+# Where each feed goes in the OPML file: the slug's first part -> its folder's title.
+_OPML_FOLDERS = {"category": "arXiv categories", "org": "Organisations"}
+
+
+def opml(feeds: list[Feed], site_url: str, site_name: str) -> bytes:
+    """An OPML 2.0 subscription list of ``feeds`` (their Atom files), the latest papers first,
+    then a folder per kind of topic. No dateCreated: the same feeds give the same bytes."""
+    root = ElementTree.Element("opml", version="2.0")
+    head = ElementTree.SubElement(root, "head")
+    ElementTree.SubElement(head, "title").text = _xml(f"{site_name}: all feeds")
+    body = ElementTree.SubElement(root, "body")
+    folders: dict[str, ElementTree.Element] = {}
+    for feed in feeds:
+        kind = feed.slug.split("/")[0]
+        parent = body
+        if kind in _OPML_FOLDERS:
+            if kind not in folders:
+                title = _OPML_FOLDERS[kind]
+                folders[kind] = ElementTree.SubElement(body, "outline", text=title, title=title)
+            parent = folders[kind]
+        ElementTree.SubElement(parent, "outline", _opml_feed(feed, site_url))
+    ElementTree.indent(root, space=" ")
+    return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def _opml_feed(feed: Feed, site_url: str) -> dict[str, str]:
+    # type="rss" is OPML 2.0's word for any feed a reader subscribes to, Atom included.
+    title = _xml(feed.title)
+    return {
+        "type": "rss",
+        "text": title,
+        "title": title,
+        "xmlUrl": site_url + feed.path("atom"),
+        "htmlUrl": feed.page,
+    }

@@ -24,7 +24,7 @@ from markupsafe import Markup
 
 from . import citation, escape, search, stats
 from .archive import SLUG_RE, Archive, Topic, day_url, paper_url, period_url, week_key
-from .feeds import KINDS, Feed, render_feed
+from .feeds import KINDS, OPML, Feed, opml, render_feed
 from .model import Paper
 from .outputs import Output, Writer, Written
 from .settings import Settings
@@ -118,15 +118,17 @@ class Pages:
         self.archive = archive
         self.hashes = hashes
         self.site_url = settings.site_url.rstrip("/") + "/" if settings.site_url else "/"
+        self.keys = citation.cite_keys(archive.papers.values())
 
     def _h(self, papers: list[Paper | None]) -> tuple | None:
-        """The record hashes of ``papers`` (None stands for "no paper"), or None if unknown."""
+        """The record hashes of ``papers`` (None stands for "no paper"), or None if unknown;
+        with each paper's citation key, which another paper can change (``cite_keys``)."""
         out = []
         for paper in papers:
             if paper is None:
                 out.append(None)
             elif paper.id in self.hashes:
-                out.append(self.hashes[paper.id])
+                out.append((self.hashes[paper.id], self.keys[paper.id]))
             else:
                 return None
         return tuple(out)
@@ -141,8 +143,10 @@ class Pages:
         for topic in archive.categories + archive.organizations:
             yield from self._topic_pages(topic)
         yield from self._site_pages(archive)
-        for feed in self.feeds(archive):
+        feeds = list(self.feeds(archive))
+        for feed in feeds:
             yield from self._feed_files(feed)
+        yield Output(OPML, None, lambda: opml(feeds, self.site_url, self.settings.site_name))
 
     def _page(self, rel: str, key, template: str, url: str, context: Callable[[], dict]) -> Output:
         def make() -> bytes:
@@ -172,6 +176,7 @@ class Pages:
             yield self._page(
                 f"date/{day.isoformat()}.md", key, "date.md.j2", day_url(day), lambda c=ctx: c
             )
+            yield from self._citation_files(f"date/{day.isoformat()}", papers)
 
     def _period_pages(self, archive: Archive, kind: str, groups: dict[str, list[Paper]], top: int):
         keys = list(groups)
@@ -196,6 +201,8 @@ class Pages:
                 period_url(key, kind),
                 lambda c=ctx: c,
             )
+            # The page shows the top of the period; its citation files hold all of it.
+            yield from self._citation_files(f"{kind}/{key}", groups[key])
 
     def _topic_pages(self, topic: Topic) -> Iterator[Output]:
         size = self.settings.topic_page_size
@@ -213,13 +220,15 @@ class Pages:
             }
             key = _and(self._h(shown), (topic.name, n, pages, len(topic.papers)))
             yield self._page(rel, key, "topic.md.j2", url, lambda c=ctx: c)
+        # One pair for the whole topic, linked from each of its pages.
+        yield from self._citation_files(f"{topic.path}/papers", topic.papers)
 
     def _site_pages(self, archive: Archive) -> Iterator[Output]:
         """The few site-wide pages: made every time (they summarise everything)."""
         latest_week = week_key(archive.dates[-1]) if archive.dates else None
         yield self._page("index.md", None, "index.md.j2", "", lambda: {"latest_week": latest_week})
         yield self._page("archive.md", None, "archive.md.j2", "archive/", dict)
-        yield self._page("topics.md", None, "topics.md.j2", "topics/", dict)
+        yield self._page("topics.md", None, "topics.md.j2", "topics/", lambda: {"opml": OPML})
         yield self._page(
             "stats.md",
             None,
@@ -229,6 +238,14 @@ class Pages:
         )
         robots = f"User-agent: *\nAllow: /\nSitemap: {self.site_url}sitemap.xml\n".encode()
         yield Output("robots.txt", None, lambda: robots)
+
+    def _citation_files(self, stem: str, papers: list[Paper]) -> Iterator[Output]:
+        """``stem.bib`` and ``stem.ris``: every paper of a page's day, period or topic."""
+        if not self.settings.citation_files:
+            return
+        key = _and(self._h(papers), ())
+        yield Output(f"{stem}.bib", key, lambda: citation.bibtex_file(papers, self.keys))
+        yield Output(f"{stem}.ris", key, lambda: citation.ris_file(papers, self.keys))
 
     def _feed_files(self, feed: Feed) -> Iterator[Output]:
         key = _and(self._h(feed.papers), (feed.slug, feed.title))
@@ -260,7 +277,7 @@ class Pages:
             "prev": prev,
             "next": nxt,
             "links": citation.arxiv_links(paper),
-            "bibtex": citation.bibtex(paper),
+            "bibtex": citation.bibtex(paper, self.keys[paper.id]),
             "head": citation.head_html(paper, self.site_url + url, image),
         }
 

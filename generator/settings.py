@@ -74,6 +74,10 @@ class PapersSettings(BaseModel):
     """Papers per page of a category or organisation."""
     period_top: int = Field(50, ge=1)
     """Papers on a week page (a month page shows twice as many)."""
+    citation_files: bool = True
+    """A BibTeX and a RIS file of every paper of each day, week, month and topic, linked from
+    its page ("Cite all N papers"). Each paper is in several (about 0.9 KB each time): false
+    leaves them out of an archive that must stay under a host's size limit."""
     topics: Topics = Topics()
     """Restrict the site to some topics, e.g. ``{categories: [cs.CV], keywords: [robot]}``. A
     paper is shown when one of its arXiv categories is listed, or a keyword occurs in its

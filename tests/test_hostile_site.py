@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import bibtexparser
 import feedparser
 import pytest
+import rispy
 from playwright.sync_api import expect
 
 from generator.archive import week_key
@@ -116,6 +118,20 @@ def test_feeds_of_hostile_text_parse(hostile_site):
     for path in (site / "feeds").rglob("*.xml"):
         feed = feedparser.parse(path.read_bytes())
         assert not feed.bozo, (path, feed.get("bozo_exception"))
+
+
+def test_citation_files_of_hostile_text_parse(hostile_site):
+    """Every hostile title and name is one field of one entry, in BibTeX and in RIS."""
+    _, site = hostile_site
+    cited: dict[str, int] = {}
+    for path in site.rglob("*.bib"):
+        library = bibtexparser.parse_string(path.read_text(encoding="utf-8"))
+        assert not library.failed_blocks, (path, [b.error for b in library.failed_blocks])
+        records = rispy.loads(path.with_suffix(".ris").read_text(encoding="utf-8"))
+        assert [r["id"] for r in records] == [e.key for e in library.entries], path
+        cited[path.relative_to(site).as_posix()] = len(library.entries)
+    papers_ = len(list((site / "papers").glob("*.html")))
+    assert cited["date/2025-06-02.bib"] == cited["month/2025-06.bib"] == papers_ > 1
 
 
 def test_search_results_show_hostile_text_literally(hostile_site, browser):

@@ -26,6 +26,9 @@ PAGES = [
     "archive.md",
     "stats.md",  # the charts (generator/stats.py) and which sections have data
     "date/2025-04-11.md",
+    "date/2025-04-11.bib",  # every paper of the day, cited (citation.py)
+    "date/2025-04-11.ris",
+    "feeds/all.opml",
     "papers/2504.07128.md",  # <think> in the title
     "papers/2507.03745.md",  # <a href=...> in the abstract
     "papers/2502.12115.md",  # $1 Million

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from xml.etree import ElementTree
 
+import bibtexparser
 import feedparser
 import pytest
 from playwright.sync_api import expect
@@ -276,6 +277,43 @@ def test_feed_links_lead_to_valid_feeds(page):
     body = response.body()
     feed = feedparser.parse(body)
     assert not feed.bozo and feed.entries[0].link.endswith("/papers/2510.12586.html")
+
+
+def test_cite_all_the_papers_of_a_day(page):
+    """The day's BibTeX file downloads and holds the day's papers, in the page's order, with
+    the keys their own pages cite them by."""
+    page.goto("date/2025-10-15.html")
+    cards = page.locator("article.paper-card .paper-card__title a")
+    shown = [cards.nth(i).get_attribute("href").split("/")[-1][:-5] for i in range(cards.count())]
+    cite = page.locator("p.cite-links")
+    expect(cite).to_contain_text(f"Cite all {len(shown)} papers: BibTeX · RIS")
+    with page.expect_download() as info:
+        cite.get_by_role("link", name="BibTeX").click()
+    download = info.value
+    assert download.suggested_filename == "2025-10-15.bib"
+    library = bibtexparser.parse_string(Path(download.path()).read_text(encoding="utf-8"))
+    assert not library.failed_blocks
+    assert [e["eprint"] for e in library.entries] == shown
+    page.goto(f"papers/{shown[0]}.html")
+    assert (
+        page.locator("pre.bibtex code").inner_text().startswith(f"@misc{{{library.entries[0].key},")
+    )
+
+
+def test_subscribe_to_every_feed_with_the_opml_file(page, built):
+    _, site = built
+    page.goto("topics/")
+    link = page.get_by_role("link", name="All feeds as OPML, for a feed reader")
+    response = page.request.get(page.url + link.get_attribute("href"))
+    assert response.ok
+    root = ElementTree.fromstring(response.body())
+    urls = [o.get("xmlUrl") for o in root.iter("outline") if o.get("xmlUrl")]
+    base = page.url.removesuffix("topics/")
+    topics = page.locator("ul.topic-list li")
+    assert len(urls) == 1 + topics.count()  # the latest papers, and every topic
+    for url in urls:
+        assert url.startswith(base)
+        ElementTree.parse(site / url.removeprefix(base))  # there, and valid XML
 
 
 def test_hostile_text_shows_literally_and_math_renders(page):
