@@ -5,14 +5,16 @@ It reads files only (no browser, no network) and checks what a broken dependency
 template would break first: the front page, the latest day's page and a paper it links to carry
 their landmarks (the header's search box, the article's title, the paper's ``citation_title``),
 the 404 page exists, the sitemap parses and lists those pages, ``robots.txt`` points at the sitemap
-by absolute URL, the feeds parse, the search index is there, and the theme hook's fixes to
-Material's markup landed (no ``autocomplete`` on the drawer checkboxes).
+by absolute URL, the feeds parse, the search index is there, the theme hook's fixes to
+Material's markup landed (no ``autocomplete`` on the drawer checkboxes), and the site fits
+GitHub Pages' 1 GB.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
@@ -131,6 +133,7 @@ def check_site(site: Path, site_url: str = "") -> list[str]:
     problems += _sitemap(site, site_url, [_url(p) for p in pages if p != "404.html"])
     problems += _robots(site, site_url)
     problems += _feeds(site)
+    problems += _size(site)
     meta = site / "search-index" / "meta.json"
     try:
         json.loads(meta.read_text(encoding="utf-8"))
@@ -187,6 +190,21 @@ def _robots(site: Path, site_url: str) -> list[str]:
     if site_url and sitemaps != [f"{site_url}sitemap.xml"]:
         return [f"robots.txt: Sitemap {sitemaps} is not {site_url}sitemap.xml"]
     return []
+
+
+PAGES_LIMIT = 1_000_000_000  # GitHub Pages publishes sites of at most 1 GB
+
+
+def _size(site: Path) -> list[str]:
+    """The site fits GitHub Pages (apparent size, as ``du -sb`` counts it)."""
+    size = sum(os.lstat(Path(top, n)).st_size for top, _d, names in os.walk(site) for n in names)
+    if size <= PAGES_LIMIT:
+        return []
+    return [
+        f"{site}: {size / 1e6:,.0f} MB, over GitHub Pages' 1 GB: set extra.papers.citation_files:"
+        " false in mkdocs.yml (the day, week, month and topic .bib and .ris files), or narrow"
+        " extra.papers.topics"
+    ]
 
 
 def _feeds(site: Path) -> list[str]:
