@@ -17,7 +17,7 @@ python3 benchmarks/serve_gzip.py site "$port" &
 server=$!
 trap 'kill $server' EXIT
 sleep 1
-day=$(ls site/date | sort | tail -1 | sed "s/\.html$//")
+day=$(ls site/date | grep "\.html$" | sort | tail -1 | sed "s/\.html$//")
 paper=$(ls site/papers | grep -v title- | sort | tail -1 | sed "s/\.html$//")
 for path in "date/$day.html" "papers/$paper.html"; do
     CHROME_PATH=/usr/bin/chromium "$lh/node_modules/.bin/lighthouse" "http://127.0.0.1:$port/$path" \
