@@ -61,9 +61,6 @@ class Store:
         shard = "title" if paper_id.startswith("title-") else paper_id[:4]
         return self.papers_dir / shard / f"{paper_id}.yaml"
 
-    def paths(self) -> list[Path]:
-        return sorted(self.papers_dir.glob("*/*.yaml"))
-
     def fingerprint(self) -> str:
         """Changes when a record is added, removed or rewritten: every write here is a rename
         into its shard folder, which moves that folder's modification time. Folder times only,

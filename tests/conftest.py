@@ -41,6 +41,24 @@ def make_project(where: Path, site_url: str | None = None, **settings: object) -
     return where
 
 
+def render_fixture_archive(where: Path, site_url: str | None = None) -> Path:
+    """A project with the recorded API days and the seed scrape imported and rendered; returns
+    its generated folder."""
+    from datetime import date
+
+    from generator.importer import ImportOptions, import_paths
+    from generator.render import render
+    from generator.settings import load_settings
+    from generator.store import Store
+
+    settings = load_settings(make_project(where, site_url=site_url))
+    store = Store(settings.path("data_dir"))
+    import_paths(store, [API_DIR], ImportOptions())
+    import_paths(store, [SEED], ImportOptions(day=date(2025, 9, 10)))
+    render(settings, store.load_all())
+    return settings.generated_dir
+
+
 def configure(project: Path, site_url: str | None = None, **settings: object) -> Path:
     """Set ``site_url`` and ``extra.papers`` settings in a project's mkdocs.yml."""
     config = (project / "mkdocs.yml").read_text(encoding="utf-8")

@@ -20,7 +20,7 @@ from generator.render import render
 from generator.settings import load_settings
 from generator.store import Store
 
-from .conftest import API_DIR, SEED, make_project
+from .conftest import API_DIR, make_project, render_fixture_archive
 
 HOSTILE_TITLES = [
     "Braces {unbalanced and } closed} {{",
@@ -111,13 +111,8 @@ def test_hostile_text_stays_in_its_ris_line(title):
 # -- files of the fixture archive ------------------------------------------------------------
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory) -> Path:
-    project = make_project(tmp_path_factory.mktemp("cite") / "project", site_url="https://x.org/")
-    settings = load_settings(project)
-    store = Store(settings.path("data_dir"))
-    import_paths(store, [API_DIR], ImportOptions())
-    import_paths(store, [SEED], ImportOptions(day=date(2025, 9, 10)))
-    render(settings, store.load_all())
-    return settings.generated_dir
+    where = tmp_path_factory.mktemp("cite") / "project"
+    return render_fixture_archive(where, site_url="https://x.org/")
 
 
 @pytest.fixture(scope="module")

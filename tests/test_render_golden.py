@@ -7,18 +7,16 @@ After an intended change to templates or escaping, refresh the goldens and revie
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
 
-from generator.importer import ImportOptions, import_paths
 from generator.model import title_id
 from generator.render import render
 from generator.settings import load_settings
 from generator.store import Store
 
-from .conftest import API_DIR, GOLDEN, SEED
+from .conftest import GOLDEN, render_fixture_archive
 
 SEED_TITLE = "In-Context Learning Strategies Emerge Rationally"
 PAGES = [
@@ -40,15 +38,7 @@ PAGES = [
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory) -> Path:
-    from .conftest import make_project
-
-    project = make_project(tmp_path_factory.mktemp("golden") / "project")
-    settings = load_settings(project)
-    store = Store(settings.path("data_dir"))
-    import_paths(store, [API_DIR], ImportOptions())
-    import_paths(store, [SEED], ImportOptions(day=date(2025, 9, 10)))
-    render(settings, store.load_all())
-    return settings.generated_dir
+    return render_fixture_archive(tmp_path_factory.mktemp("golden") / "project")
 
 
 @pytest.mark.parametrize("page", PAGES)
