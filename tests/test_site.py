@@ -45,6 +45,7 @@ PAGE_KINDS = {
     "stats": "stats/",
     "about": "about/",
     "search": "search/",
+    "saved": "saved/",
     "404": "404.html",
 }
 

@@ -34,6 +34,15 @@
     }
     return files.get(path);
   }
+  // The reading list (saved.js: Save toggles, the Saved page) is loaded from here, on every
+  // page, and not by a <script> tag: a tag in each of 50k pages is 3.4 MB of a site at GitHub
+  // Pages' 1 GB. Results wait for it, to draw their toggles; without it they draw none.
+  const savedReady = new Promise((resolve) => {
+    const script = document.createElement("script");
+    script.src = new URL("assets/javascripts/saved.js", base).href;
+    script.onload = script.onerror = resolve;
+    document.head.append(script);
+  });
   let lunrReady = null;
   function loadLunr() {
     // lunr.js for its Porter stemmer only: the index itself is ours (see generator/search.py).
@@ -84,7 +93,7 @@
     return a.chunks(a.cleanQuery(text)).length ? ONLY_COMMON : NOTHING_TYPED;
   }
   async function display(docs) {
-    const index = await ready();
+    const [index] = await Promise.all([ready(), savedReady]);
     const shown = await Promise.all(docs.map((d) => index.display(d)));
     return shown.map(([id, title, authors, day, upvotes]) => ({ id, title, authors, day, upvotes }));
   }
@@ -151,6 +160,8 @@
     info.className = "papers-result__meta";
     info.append(highlight(paper.authors, result, index), ` · ${paper.day} · ▲ ${paper.upvotes}`);
     li.append(link, info);
+    const save = window.PapersSaved?.button(paper); // saved.js: the reading list's toggle
+    if (save) li.append(save);
     return li;
   }
 
