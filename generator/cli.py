@@ -348,7 +348,9 @@ def _hub(ctx: Context, day, since, until, window) -> tuple[str, list[str]]:
 
     settings = ctx.settings
     days, _journal = _days(day, since, until, window, settings)  # no journal: a rerun is cheap
-    store = _open_store(settings)
+    # It reads every record to find the days' papers: the parse cache the render keeps makes
+    # that cheap at 50k papers.
+    store = _open_store(settings, cached=True)
     with store.lock():
         result = hub_citations(settings, store, days, quiet=ctx.quiet)
     for note in result.notes:
