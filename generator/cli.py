@@ -315,6 +315,55 @@ def _enrich(ctx: Context, refresh: bool = False, limit: int | None = None):
     return summary, result.failures
 
 
+EPILOG_HUB = """\b
+Examples:
+  papers hub                                   # papers of today (New York) and the last 3 days
+  papers hub --days 7                          # a wider window
+  papers hub --date 2025-10-15                 # the papers of one day
+  papers hub --since 2025-10-01 --until 2025-10-31   # a month (3 requests a paper)
+
+\b
+For each paper of those days, asks the Hub three questions: the models, datasets and Spaces
+tagged arxiv:<id> (a repository's card links the paper), the first extra.papers.hub_limit of
+each, most downloaded first (Spaces: most liked). Requests share extra.papers.http_concurrency
+and the retry rules. A paper whose request fails changes nothing; an empty answer never erases
+stored repositories; papers nothing cites add nothing to their records. `papers update` runs
+this for the days it fetches. HF_ENDPOINT sets the Hugging Face base URL, HF_TOKEN an optional
+token (private repositories it could see are never stored).
+"""
+
+
+@main.command("hub", epilog=EPILOG_HUB)
+@_day_options
+@pass_ctx
+def hub_cmd(ctx: Context, day, since, until, window: int | None) -> None:
+    """Store the models, datasets and Spaces on the Hub that cite recent papers."""
+    summary, failures = _hub(ctx, day, since, until, window)
+    ctx.say(summary)
+    _exit_on(failures)
+
+
+def _hub(ctx: Context, day, since, until, window) -> tuple[str, list[str]]:
+    from .fetch import hub_citations
+
+    settings = ctx.settings
+    days, _journal = _days(day, since, until, window, settings)  # no journal: a rerun is cheap
+    # It reads every record to find the days' papers: the parse cache the render keeps makes
+    # that cheap at 50k papers.
+    store = _open_store(settings, cached=True)
+    with store.lock():
+        result = hub_citations(settings, store, days, quiet=ctx.quiet)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    t, r = result.tally, result.repos
+    summary = (
+        f"asked the Hub about {result.papers} paper(s) in {result.requests} request(s): "
+        f"{t.new + t.updated} updated, {t.unchanged} unchanged; cited by {r['models']} model(s), "
+        f"{r['datasets']} dataset(s), {r['spaces']} Space(s); {len(result.failures)} failed"
+    )
+    return summary, result.failures
+
+
 def _render(ctx: Context) -> str:
     from .render import render
 
@@ -417,12 +466,17 @@ def build(ctx: Context, site_dir: Path | None, no_strict: bool) -> None:
 @_day_options
 @_site_dir_option
 @click.option("--no-enrich", is_flag=True, help="Skip asking arXiv.")
+@click.option("--no-hub", is_flag=True, help="Skip asking the Hub what cites the papers.")
 @pass_ctx
-def update(ctx: Context, day, since, until, window, site_dir: Path | None, no_enrich: bool) -> None:
-    """Fetch new papers, enrich them from arXiv, render and build: the scheduled job.
+def update(
+    ctx: Context, day, since, until, window, site_dir: Path | None, no_enrich: bool, no_hub: bool
+) -> None:
+    """Fetch new papers, enrich them from arXiv, ask the Hub what cites them, render and build:
+    the scheduled job.
 
-    A day or an arXiv batch that fails does not stop the run: everything else is stored and the
-    site is still built (so it can be deployed), and the run then exits 1 naming what failed.
+    A day, an arXiv batch or a Hub request that fails does not stop the run: everything else is
+    stored and the site is still built (so it can be deployed), and the run then exits 1 naming
+    what failed.
     A build that fails leaves the previous site/ in place and exits 1.
 
     \b
@@ -437,12 +491,15 @@ def update(ctx: Context, day, since, until, window, site_dir: Path | None, no_en
         failures += failed
         enriched, failed = ("arXiv skipped", []) if no_enrich else _enrich(ctx)
         failures += failed
+        cited, failed = ("Hub skipped", []) if no_hub else _hub(ctx, day, since, until, window)
+        failures += failed
         rendered = _render(ctx)
         release_memory()  # before the site build's processes start
         built = _site().build_site(ctx.settings, site_dir)
     except PapersError as exc:
         _exit_on([*failures, str(exc)])
-    ctx.say(f"{fetched}; {enriched}; {rendered}; {built} in {time.monotonic() - started:.1f} s")
+    took = time.monotonic() - started
+    ctx.say(f"{fetched}; {enriched}; {cited}; {rendered}; {built} in {took:.1f} s")
     _exit_on(failures)
 
 

@@ -1,4 +1,5 @@
-"""``papers fetch`` and ``papers enrich``: bring papers from the live services into the store.
+"""``papers fetch``, ``papers enrich`` and ``papers hub``: bring papers (and what cites them on
+the Hub) from the live services into the store.
 
 Network work runs on a bounded thread pool; every store write happens on the calling thread,
 one day at a time, through ``Store.add`` (atomic, merge-never-loses). A day that fails changes
@@ -22,9 +23,9 @@ from tqdm import tqdm
 from .errors import InputError, PapersError
 from .files import atomic_write
 from .http import Client, FetchError, HttpOptions, RateLimiter
-from .model import Paper, Source, title_key
+from .model import HUB_KINDS, HubCitations, Paper, Source, title_key
 from .settings import Settings
-from .sources import arxiv
+from .sources import arxiv, hf_hub
 from .sources.hf_api import fetch_daily_papers, parse_daily_papers
 from .sources.hf_html import fetch_daily_page, parse_daily_papers_html
 from .store import Store, Tally
@@ -228,3 +229,76 @@ def _resolve_title(client, settings, limiter, store, paper: Paper, at, result) -
         sources=[Source(kind="arxiv", ref=url, fetched_at=answered or at)],
     )
     store.add([capture], result.tally)
+
+
+# -- the Hub: models, datasets and Spaces citing a paper -----------------------------------------
+@dataclass
+class HubResult:
+    tally: Tally = field(default_factory=Tally)
+    papers: int = 0  # papers asked about
+    requests: int = 0
+    repos: dict[str, int] = field(default_factory=lambda: dict.fromkeys(HUB_KINDS, 0))
+    failures: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def hub_citations(
+    settings: Settings, store: Store, days: list[date], *, quiet: bool = False
+) -> HubResult:
+    """Ask the Hub which repositories cite each paper of ``days`` (three requests a paper, on
+    the bounded pool) and store the answers. A paper with a failed request changes nothing; one
+    the Hub lists nothing for adds nothing to its record (see ``merge`` for the rest)."""
+    wanted = set(days)
+    todo = [p for p in store.load_all() if p.daily_date in wanted and not p.is_title_only]
+    result = HubResult(papers=len(todo))
+    at = datetime.now(UTC).replace(microsecond=0)
+    with hf_client(settings) as client, ThreadPoolExecutor(settings.http_concurrency) as pool:
+        futures = {pool.submit(_ask_hub, client, settings, p.id, at): p for p in todo}
+        for future in _progress(as_completed(futures), len(todo), quiet, "papers"):
+            _store_hub(store, futures[future], future, result)
+    return result
+
+
+def _ask_hub(client: Client, settings: Settings, arxiv_id: str, at: datetime):
+    """The three lists for one paper, the number of requests made, and notes; raises
+    ``PapersError`` naming the request that failed."""
+    lists: dict[str, list] = {}
+    notes: list[str] = []
+    times: list[datetime] = []
+    for n, kind in enumerate(HUB_KINDS, 1):
+        try:
+            raw, url, answered = hf_hub.fetch_citing_repos(
+                client, settings.hf_endpoint, kind, arxiv_id, settings.hub_limit
+            )
+            lists[kind] = hf_hub.parse_citing_repos(raw, url, kind, settings.hub_limit, notes)
+        except (FetchError, InputError) as exc:
+            raise HubFailure(f"{arxiv_id}: {exc}", n) from None
+        times += filter(None, [answered])
+    return HubCitations(fetched_at=max(times, default=at), **lists), notes
+
+
+class HubFailure(PapersError):
+    def __init__(self, message: str, requests: int):
+        super().__init__(message)
+        self.requests = requests
+
+
+def _store_hub(store: Store, paper: Paper, future, result: HubResult) -> None:
+    try:
+        citations, notes = future.result()
+    except HubFailure as exc:
+        result.requests += exc.requests
+        result.failures.append(str(exc))
+        return
+    result.requests += len(HUB_KINDS)
+    result.notes += notes
+    for kind in HUB_KINDS:
+        result.repos[kind] += len(getattr(citations, kind))
+    if not citations:
+        # Nothing cites it (most papers): no record grows a "nothing" entry, and a stored list
+        # stays (merge never lets an empty answer erase one).
+        result.tally.count("unchanged", paper.id)
+        return
+    # A copy of the stored record with the new answer and no source: every other field merges
+    # into itself, and provenance is the answer's own time (hub.fetched_at).
+    store.add([paper.model_copy(update={"hub": citations, "sources": []})], result.tally)

@@ -15,6 +15,12 @@ the same fields) and idempotent:
 - two captures with the same key that disagree keep the longer value (then the larger), so the
   result still does not depend on the order;
 - arXiv's metadata (``arxiv``) comes from the latest non-empty answer from arXiv;
+- the Hub's citing repositories (``hub``): for each kind (models, datasets, Spaces) the list
+  of the latest answer that listed any, whole (its order and counts, which may go down:
+  downloads are a 30-day count). An empty list never erases a stored one (a repository made
+  private or deleted stays listed until a newer answer lists others of that kind: a glitch
+  answering ``[]`` must not wipe what is known). Two answers with the same lists keep the
+  earlier time, so an unchanged answer rewrites nothing; a failed request stores nothing;
 - a title-only id gives way to a real arXiv id;
 - provenance gains the new capture; a capture that changed nothing leaves its entry untouched,
   so re-importing the same file rewrites nothing.
@@ -26,7 +32,7 @@ from typing import Any
 
 from pydantic_core import to_json
 
-from .model import Paper, Source
+from .model import HUB_KINDS, HubCitations, Paper, Source
 
 COUNTS = ("upvotes", "num_comments", "github_stars")
 
@@ -52,6 +58,8 @@ def _merge_field(name: str, old: Paper, new: Paper) -> Any:
         return a
     if _empty(a):
         return b
+    if name == "hub":
+        return _merge_hub(a, b)
     if name == "arxiv":  # arXiv's own record: the latest answer is the truth
         return _newer(a, b, old.arxiv_time, new.arxiv_time)
     return _newer(a, b, old.capture_key, new.capture_key)
@@ -63,6 +71,17 @@ def _newer(a: Any, b: Any, key_a: Any, key_b: Any) -> Any:
     if key_a != key_b:
         return a if key_a > key_b else b
     return max(a, b, key=_tie_break)
+
+
+def _merge_hub(a: HubCitations, b: HubCitations) -> HubCitations:
+    lists = {}
+    for kind in HUB_KINDS:
+        x, y = getattr(a, kind), getattr(b, kind)
+        lists[kind] = x if not y else y if not x else _newer(x, y, a.fetched_at, b.fetched_at)
+    for answer in sorted((a, b), key=lambda h: h.fetched_at):
+        if all(lists[kind] == getattr(answer, kind) for kind in HUB_KINDS):
+            return answer  # the earlier of two same answers: nothing to rewrite
+    return HubCitations(fetched_at=max(a.fetched_at, b.fetched_at), **lists)
 
 
 def _tie_break(value: Any) -> tuple[int, str]:

@@ -27,6 +27,11 @@ from pydantic.dataclasses import dataclass
 ARXIV_ID = r"\d{4}\.\d{4,5}"
 TITLE_ID = r"title-[0-9a-f]{12}"
 PAPER_ID_RE = re.compile(rf"^(?:{ARXIV_ID}|{TITLE_ID})$")
+# A Hub repository id as huggingface_hub's validate_repo_id accepts it, ASCII only, and with the
+# owner required (the Hub lists every repository as owner/name; a bare name could be one of
+# huggingface.co's own paths): up to 96 characters a part, no "--" or "..", no ".git" end.
+_HUB_PART = r"[A-Za-z0-9_](?:[A-Za-z0-9._-]{0,94}[A-Za-z0-9_])?"
+HUB_REPO_ID_RE = re.compile(rf"^(?!.*(?:--|\.\.))(?!.*\.git\Z){_HUB_PART}/{_HUB_PART}\Z")
 
 SourceKind = Literal["hf-api", "hf-html", "text-scrape", "arxiv"]
 
@@ -112,6 +117,47 @@ class ArxivInfo:
 
 
 @part
+class HubRepo:
+    """A model, dataset or Space whose card cites the paper. ``downloads`` is the Hub's count
+    of the last 30 days (Spaces have none)."""
+
+    id: str
+    downloads: int | None = Field(None, ge=0)
+    likes: int = Field(0, ge=0)
+
+    @field_validator("id")
+    @classmethod
+    def _hub_id(cls, value: str) -> str:
+        # Checked here, not by a pattern: pydantic's regex engine has no look-ahead.
+        if not HUB_REPO_ID_RE.match(value):
+            raise ValueError(f"not a Hub repository id: {value!r}")
+        return value
+
+
+HUB_KINDS = ("models", "datasets", "spaces")
+
+
+@part
+class HubCitations:
+    """What the Hub lists as citing the paper (repositories tagged ``arxiv:<id>``): the top
+    few of each kind (by downloads; Spaces by likes), as the Hub answered at ``fetched_at``
+    (the first answer that gave these lists: an identical later answer rewrites nothing)."""
+
+    fetched_at: datetime
+    models: list[HubRepo] = Field(default_factory=list)
+    datasets: list[HubRepo] = Field(default_factory=list)
+    spaces: list[HubRepo] = Field(default_factory=list)
+
+    @field_validator("fetched_at")
+    @classmethod
+    def _utc(cls, value: datetime) -> datetime:
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+    def __bool__(self) -> bool:
+        return any(getattr(self, kind) for kind in HUB_KINDS)
+
+
+@part
 class Source:
     """Provenance: which source a capture came from, what exactly, and when it was taken
     (``fetched_at``: the capture time that orders text fields in ``merge``)."""
@@ -154,6 +200,7 @@ class Paper(Record):
     discussion_id: str | None = None
     withdrawn_at: datetime | None = None
     arxiv: ArxivInfo | None = None
+    hub: HubCitations | None = None
     sources: list[Source] = []
 
     @property

@@ -25,7 +25,7 @@ from markupsafe import Markup
 from . import citation, escape, search, stats
 from .archive import SLUG_RE, Archive, Topic, day_url, paper_url, period_url, week_key
 from .feeds import KINDS, OPML, Feed, opml, render_feed
-from .model import Paper
+from .model import HUB_REPO_ID_RE, Paper
 from .outputs import Output, Writer, Written
 from .settings import Settings
 
@@ -67,6 +67,7 @@ def make_env(templates: Path = TEMPLATES) -> Environment:
         day_url=lambda day: Markup(day_url(day)),
         period_url=lambda key, kind: Markup(period_url(key, kind)),
         slug=slug,
+        hub_url=hub_url,
         long_date=long_date,
         short_date=lambda d: d.strftime("%b %-d"),
         thousands=lambda n: f"{n:,}",
@@ -78,6 +79,21 @@ def make_env(templates: Path = TEMPLATES) -> Environment:
 def slug(value: object) -> Markup | None:
     """A topic slug for a URL path (an arXiv category, an organisation handle), or None."""
     return Markup(value) if isinstance(value, str) and SLUG_RE.match(value) else None
+
+
+HUB_PAGES = {
+    "models": "https://huggingface.co/",
+    "datasets": "https://huggingface.co/datasets/",
+    "spaces": "https://huggingface.co/spaces/",
+}
+
+
+def hub_url(repo_id: object, kind: str) -> Markup | None:
+    """A Hub repository's page, or None: ids come from the Hub's answers, so they are checked
+    again here (owner/name of [A-Za-z0-9._-]: nothing in them needs escaping in a URL)."""
+    if not (isinstance(repo_id, str) and HUB_REPO_ID_RE.match(repo_id)):
+        return None
+    return Markup(HUB_PAGES[kind] + repo_id)
 
 
 def long_date(day: date) -> str:

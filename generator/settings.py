@@ -94,9 +94,12 @@ class PapersSettings(BaseModel):
     http_backoff: float = Field(2.0, ge=0)
     """First retry delay in seconds (doubles, with jitter)."""
     http_concurrency: int = Field(4, ge=1)
-    """Days fetched from Hugging Face at once."""
+    """Requests to Hugging Face at once (days fetched; papers asked about on the Hub)."""
     arxiv_interval: float = Field(3.0, ge=0)
     """Seconds between arXiv calls (arXiv asks for 3)."""
+    hub_limit: int = Field(5, ge=1, le=100)
+    """``papers hub`` keeps this many of the models, datasets and Spaces citing a paper (the
+    most downloaded; Spaces: the most liked), and the paper page shows them."""
 
 
 class Settings(PapersSettings):

@@ -243,7 +243,7 @@ def _titles(papers: Iterable[Paper]) -> dict[str, str]:
 
 
 # Bump when the model changes shape: old pickles would hold outdated objects.
-CACHE_VERSION = "4"
+CACHE_VERSION = "5"
 
 
 def _read_cache(path: Path | None) -> dict[str, tuple[int, int, str, Paper]]:

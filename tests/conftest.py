@@ -14,6 +14,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 API_DIR = FIXTURES / "hf-api"
 SEED = FIXTURES / "text" / "000_88bed0c6db006635.txt"
 ARXIV_FEED = FIXTURES / "arxiv" / "query.xml"
+HUB_DIR = FIXTURES / "hub-handmade"  # hand-made Hub listings, not recorded (its README)
 GOLDEN = Path(__file__).parent / "golden"
 
 

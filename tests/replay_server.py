@@ -7,11 +7,14 @@ Routes (the real services' paths):
 - ``/papers/date/D``: a Daily Papers HTML page whose ``data-props`` holds the same entries.
 - ``/api/query?id_list=…`` or ``?search_query=ti:…``: arXiv Atom built from the entries of
   ``<arxiv_feed>``.
+- ``/api/{models,datasets,spaces}?filter=arxiv:ID&sort=S&limit=L``: ``<hub_dir>/<kind>/ID.json``
+  sorted by ``S`` (descending, as the Hub sorts) and cut to ``L``; ``[]`` without a file.
 
 ``server.faults[(route, key)]`` is a list of faults served, in order, before the real answer:
 ``("status", code, headers)``, ``("slow", seconds)``, ``("reset",)``, ``("truncate",)``,
-``("html200",)``, ``("body", bytes)``. ``route`` is ``"api"``, ``"page"`` or ``"arxiv"``;
-``key`` the date (or ``"*"`` for every request of that route). Every request is recorded in
+``("html200",)``, ``("body", bytes)``. ``route`` is ``"api"``, ``"page"``, ``"arxiv"`` or
+``"hub"``; ``key`` the date (``"kind:ID"`` for the Hub, ``"*"`` for every request of that
+route). Every request is recorded in
 ``server.requests``. Every answer carries a ``Date`` header, as real servers' do (it is a
 fetch's capture time): the current time, or ``server.date`` when a test sets it.
 
@@ -52,9 +55,15 @@ def daily_page_html(entries: list) -> str:
 class ReplayServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, api_dir: Path, arxiv_feed: Path | None = None, port: int = 0):
+    def __init__(
+        self,
+        api_dir: Path,
+        arxiv_feed: Path | None = None,
+        port: int = 0,
+        hub_dir: Path | None = None,
+    ):
         super().__init__(("127.0.0.1", port), _Handler)
-        self.api_dir, self.arxiv_feed = Path(api_dir), arxiv_feed
+        self.api_dir, self.arxiv_feed, self.hub_dir = Path(api_dir), arxiv_feed, hub_dir
         self.faults: dict[tuple[str, str], list[tuple]] = defaultdict(list)
         self.requests: list[tuple[str, dict[str, list[str]], dict[str, str]]] = []
         self.date: str | None = None  # the Date header's value, instead of the current time
@@ -78,6 +87,10 @@ class ReplayServer(ThreadingHTTPServer):
     def day_entries(self, day: str) -> list:
         path = self.api_dir / f"{day}.json"
         return json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+
+    def hub_repos(self, kind: str, arxiv_id: str) -> list:
+        path = self.hub_dir / kind / f"{arxiv_id}.json" if self.hub_dir else None
+        return json.loads(path.read_text(encoding="utf-8")) if path and path.exists() else []
 
     def arxiv_entries(self) -> list[str]:
         return (
@@ -116,9 +129,20 @@ class _Handler(BaseHTTPRequestHandler):
             day = path.rsplit("/", 1)[1]
             page = daily_page_html(self.server.day_entries(day))
             return "page", day, page.encode(), "text/html; charset=utf-8"
+        if path in ("/api/models", "/api/datasets", "/api/spaces"):
+            return self._hub(path.rsplit("/", 1)[1], query)
         if path == "/api/query":
             return "arxiv", "*", self._atom(query).encode(), "application/atom+xml"
         return "none", path, b"not found", "text/plain"
+
+    def _hub(self, kind: str, query: dict) -> tuple[str, str, bytes, str]:
+        tag = query.get("filter", [""])[0]
+        arxiv_id = tag.removeprefix("arxiv:") if tag.startswith("arxiv:") else ""
+        repos = self.server.hub_repos(kind, arxiv_id) if arxiv_id else []
+        if "sort" in query:
+            repos.sort(key=lambda r: r.get(query["sort"][0]) or 0, reverse=True)
+        repos = repos[: int(query.get("limit", ["1000"])[0])]
+        return "hub", f"{kind}:{arxiv_id}", json.dumps(repos).encode(), "application/json"
 
     def _atom(self, query: dict) -> str:
         entries = self.server.arxiv_entries()
@@ -185,9 +209,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--api-dir", type=Path, required=True)
     parser.add_argument("--arxiv-feed", type=Path)
+    parser.add_argument("--hub-dir", type=Path)
     parser.add_argument("--port", type=int, default=8123)
     args = parser.parse_args()
-    server = ReplayServer(args.api_dir, args.arxiv_feed, args.port)
+    server = ReplayServer(args.api_dir, args.arxiv_feed, args.port, args.hub_dir)
     print(f"serving {args.api_dir} on {server.url}", flush=True)
     server.serve_forever()
 

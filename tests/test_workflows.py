@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import API_DIR, ARXIV_FEED, ROOT, make_project, papers
+from .conftest import API_DIR, ARXIV_FEED, HUB_DIR, ROOT, make_project, papers
 from .replay_server import ReplayServer
 from .site_tools import require
 
@@ -134,7 +134,7 @@ def digest(*folders: Path) -> dict[str, str]:
 
 @pytest.fixture
 def rehearsal(tmp_path):
-    server = ReplayServer(API_DIR, ARXIV_FEED).start()
+    server = ReplayServer(API_DIR, ARXIV_FEED, hub_dir=HUB_DIR).start()
     project = make_project(
         tmp_path / "project", http_backoff=0.01, http_retries=2, arxiv_interval=0
     )
@@ -158,6 +158,10 @@ def test_update_fetches_enriches_and_builds_then_changes_nothing(rehearsal):
     site = project / "site"
     assert (site / "papers/2510.12586.html").is_file()
     assert (site / "category/cs.CV/index.html").is_file()  # enriched from arXiv
+    assert "cited by 2 model(s), 1 dataset(s), 3 Space(s)" in first.stdout  # asked the Hub
+    assert "huggingface.co/spaces/example-lab/EPG-demo" in (
+        site / "papers/2510.12586.html"
+    ).read_text(encoding="utf-8")
     before = digest(project / "data", project / "generated", site)
     second = update(*WINDOW)
     assert second.exit_code == 0, second.stderr
