@@ -22,7 +22,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import citation, escape, search, stats
+from . import citation, escape, related, search, stats
 from .archive import SLUG_RE, Archive, Topic, day_url, paper_url, period_url, week_key
 from .feeds import KINDS, OPML, Feed, opml, render_feed
 from .model import HUB_REPO_ID_RE, Paper
@@ -116,7 +116,9 @@ def render(
     """Every page, feed and the search index of ``papers``, through the one writer: with a
     ``cache`` folder and the records' ``hashes`` (``Store.hashes``), only what changed is made."""
     env = env or make_env()
-    pages = Pages(settings, env, Archive(papers), hashes or {})
+    jobs = settings.build_jobs or min(search._cores(), 4)
+    similar = related.cached(papers, hashes or {}, cache, settings.related_papers, jobs)
+    pages = Pages(settings, env, Archive(papers), hashes or {}, similar)
     index = search.index_output(papers, hashes or {}, cache)
     writer = Writer(settings.generated_dir, cache, salt(settings, env), settings.build_jobs)
     return writer.write(chain(pages.outputs(), [index]))
@@ -127,9 +129,15 @@ class Pages:
     the records it shows (``Store.hashes``: sha1 of each YAML file) and of its neighbours."""
 
     def __init__(
-        self, settings: Settings, env: Environment, archive: Archive, hashes: dict[str, str]
+        self,
+        settings: Settings,
+        env: Environment,
+        archive: Archive,
+        hashes: dict[str, str],
+        similar: dict[str, tuple[str, ...]] | None = None,
     ):
         self.settings = settings
+        self.similar = similar or {}
         self.env = env
         self.archive = archive
         self.hashes = hashes
@@ -173,7 +181,9 @@ class Pages:
     def _paper_pages(self, archive: Archive) -> Iterator[Output]:
         for paper in archive.papers.values():
             prev, nxt = archive.paper_neighbours(paper)
-            key = self._h([paper, prev, nxt])
+            # A related paper shows its title and day: its upvotes changing re-renders nothing.
+            shown = tuple((p.id, p.title, p.daily_date) for p in self._similar(paper))
+            key = _and(self._h([paper, prev, nxt]), shown)
             url = paper_url(paper.id)
             yield self._page(
                 f"papers/{paper.id}.md",
@@ -182,6 +192,10 @@ class Pages:
                 url,
                 lambda p=paper, u=url, a=archive: self._paper_context(a, p, u),
             )
+
+    def _similar(self, paper: Paper) -> list[Paper]:
+        papers = self.archive.papers
+        return [papers[pid] for pid in self.similar.get(paper.id, ()) if pid in papers]
 
     def _day_pages(self, archive: Archive) -> Iterator[Output]:
         for day in archive.dates:
@@ -292,6 +306,7 @@ class Pages:
             "paper": paper,
             "prev": prev,
             "next": nxt,
+            "related": self._similar(paper),
             "links": citation.arxiv_links(paper),
             "bibtex": citation.bibtex(paper, self.keys[paper.id]),
             "head": citation.head_html(paper, self.site_url + url, image),

@@ -411,11 +411,14 @@ class Postings:
             yield term_, out
 
 
-def _counts(ordered: list[Paper], cache: Path | None = None) -> tuple:
+def _counts(
+    ordered: list[Paper], cache: Path | None = None, fields: Iterable[int] | None = None
+) -> tuple:
     """The term counts of every (paper, field), as columns: vocabulary, paper, field, term
-    (a number in the vocabulary), count. Analysis is most of the index stage's time, so papers
-    whose texts were analysed by the last build (``cache``: a folder) are not analysed again:
-    a day's update analyses its new and edited papers only."""
+    (a number in the vocabulary), count; ``fields`` (numbers in FIELDS): only those. Analysis
+    is most of the index stage's time, so papers whose texts were analysed by the last build
+    (``cache``: a folder) are not analysed again: a day's update analyses its new and edited
+    papers only."""
     texts = [field_texts(p) for p in ordered]
     digests = [_digest(t) for t in texts]
     known = Analysed.read(cache)
@@ -424,11 +427,11 @@ def _counts(ordered: list[Paper], cache: Path | None = None) -> tuple:
     del texts
     if todo:
         known = known.plus(list(todo), _analyse(list(todo.values())))
-    stale = len(known.rows) != len(set(digests))
-    current = known.select(digests)
+    if cache is not None and (todo or len(known.rows) != len(set(digests))):
+        known = known.select(digests)
+        known.write(cache)
+    current = known.select(digests, fields)
     del known  # the columns of 50k papers, twice over, otherwise
-    if cache is not None and (todo or stale):
-        current.write(cache)
     return current.columns()
 
 
@@ -487,13 +490,19 @@ class Analysed:
             np.concatenate((self.tf, tf)),
         )
 
-    def select(self, digests: list[bytes]) -> Analysed:
-        """The rows of ``digests``, in that order, with only the words they use."""
+    def select(self, digests: list[bytes], fields: Iterable[int] | None = None) -> Analysed:
+        """The rows of ``digests``, in that order, with only the words they use; ``fields``:
+        only the counts of those fields."""
         rows = np.array([self.rows[d] for d in digests], dtype=np.int64)
         sizes = self.starts[rows + 1] - self.starts[rows]
         starts = np.concatenate(([0], np.cumsum(sizes)))
         # Each row's counts, one after another: positions starts[row] + 0..size-1.
         take = np.repeat(self.starts[rows] - starts[:-1], sizes) + np.arange(starts[-1])
+        if fields is not None:
+            wanted = np.isin(self.field_[take], list(fields))
+            sizes = np.bincount(np.repeat(np.arange(len(rows)), sizes)[wanted], minlength=len(rows))
+            starts = np.concatenate(([0], np.cumsum(sizes)))
+            take = take[wanted]
         used = np.zeros(len(self.vocab), dtype=bool)
         used[self.term_[take]] = True
         renumber = np.cumsum(used, dtype=np.int32) - 1

@@ -78,6 +78,8 @@ class PapersSettings(BaseModel):
     """A BibTeX and a RIS file of every paper of each day, week, month and topic, linked from
     its page ("Cite all N papers"). Each paper is in several (about 0.9 KB each time): false
     leaves them out of an archive that must stay under a host's size limit."""
+    related_papers: int = Field(6, ge=0, le=20)
+    """The most similar papers of the archive listed on each paper page (0: none)."""
     topics: Topics = Topics()
     """Restrict the site to some topics, e.g. ``{categories: [cs.CV], keywords: [robot]}``. A
     paper is shown when one of its arXiv categories is listed, or a keyword occurs in its

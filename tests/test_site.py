@@ -265,6 +265,23 @@ def test_open_topic_pages_from_a_paper(page):
     expect(page.locator("ol.paper-list li")).to_have_count(1)
 
 
+def test_open_a_related_paper(page):
+    """The paper page lists its most similar papers; one opens that paper's page, which lists
+    related papers of its own, and never itself."""
+    page.goto("papers/2510.12586.html")
+    expect(page.get_by_role("heading", name="Related papers")).to_be_visible()
+    links = page.locator("ul.paper-related a")
+    assert 1 <= links.count() <= 6
+    title = links.first.inner_text()
+    links.first.click()
+    page.wait_for_url("**/papers/*.html")
+    expect(page.locator("h1")).to_have_text(title)
+    own = page.locator("ul.paper-related a")
+    assert own.count() >= 1
+    hrefs = [own.nth(i).get_attribute("href") for i in range(own.count())]
+    assert page.url.rsplit("/", 1)[1] not in hrefs
+
+
 def test_feed_links_lead_to_valid_feeds(page):
     page.goto("org/GD-ML/")
     # "alternate feed", not bare "alternate": Material reads every link[rel=alternate] as a
