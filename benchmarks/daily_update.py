@@ -4,20 +4,24 @@ against a cold build of the same data, and checked to be byte-identical to it.
     python benchmarks/make_archive.py 50000 /tmp/archive-50k && papers -C /tmp/archive-50k build
     python benchmarks/daily_update.py /tmp/archive-50k
 
-A typical day (the issue's): 50 new papers on a new day after the last one (copies of
-existing records under new ids), and 150 of the most recent papers with one more upvote. Then
-`papers build` (render and MkDocs, as the workflow runs them) is timed, then a second one with
-nothing changed, then a cold build of the same data into another folder (caches of the
-render and of the build removed first, as on a fresh runner), and every file of the two sites
-is compared by hash. Each build's time and peak memory, summed over its processes (RSS, and
-PSS, which counts a page shared by forked workers once), are printed, and the site's size. The
-archive keeps the new papers (each run adds a day).
+A typical day (the issue's): 50 new papers on a new day after the last one (existing records
+under new ids, each with the abstract of another, random one: new texts), and 150 of the most
+recent papers with one more upvote. Then `papers build` (render and MkDocs, as the workflow
+runs them) is timed, then a second one with nothing changed, then a cold build of the same data
+into another folder (caches of the render and of the build removed first, as on a fresh
+runner), and every file of the two sites is compared by hash. The existing paper pages the day
+rewrote are counted (its new papers enter related lists; its votes change the voted papers'
+pages and their neighbours'). Each build's time and peak memory, summed over its processes
+(RSS, and PSS, which counts a page shared by forked workers once), are printed, and the site's
+size. The archive keeps the new papers (each run adds a day).
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import pickle
+import random
 import shutil
 import subprocess
 import sys
@@ -27,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from generator import related  # noqa: E402
 from generator.store import Store  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -38,9 +43,14 @@ def a_day(project: Path, new: int = 50, voted: int = 150) -> None:
     store = Store(project / "data")
     papers = sorted(store.load_all(), key=lambda p: (p.daily_date, p.id))
     day = papers[-1].daily_date + timedelta(days=1)
+    rng = random.Random(day.toordinal())
     for n, paper in enumerate(papers[:new]):
         fresh = f"{day:%y%m}.{90000 + day.day * 100 + n:05d}"  # new ids every day
-        store.save(paper.model_copy(update={"id": fresh, "daily_date": day}))
+        # One paper's title and another's abstract: a text no paper has (an exact copy would
+        # tie with its twins and enter no related list), near two topics, as a new paper is.
+        other = rng.choice(papers)
+        update = {"id": fresh, "daily_date": day, "abstract": other.abstract}
+        store.save(paper.model_copy(update=update))
     for paper in papers[-voted:]:
         store.save(paper.model_copy(update={"upvotes": paper.upvotes + 1}))
 
@@ -60,14 +70,33 @@ def digests(site: Path) -> dict[str, str]:
     }
 
 
+def related_lists(project: Path) -> dict[str, tuple[str, ...]]:
+    """The related papers of each paper, as the last build kept them (generator/related.py)."""
+    with open(project / ".papers-cache" / related.FILE, "rb") as handle:
+        return pickle.load(handle)[1]
+
+
+def touched(pages_before: dict, pages_after: dict, lists_before: dict, lists_after: dict) -> str:
+    """How many of the existing paper pages the day rewrote, and how many related lists moved."""
+    old = [page for page in pages_before if page.endswith(".html")]
+    pages = sum(pages_before[p] != pages_after.get(p) for p in old)
+    lists = sum(lists_before[pid] != lists_after.get(pid) for pid in lists_before)
+    return (
+        f"existing paper pages the day rewrote: {pages} of {len(old)} ({pages / len(old):.2%}); "
+        f"related lists changed: {lists} ({lists / len(lists_before):.2%})"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("project", type=Path, help="a built project (benchmarks/make_archive.py)")
     args = parser.parse_args()
     project = args.project.resolve()
     papers(project, "build")  # up to date first (a whole build if the last was another version)
+    pages_before, lists_before = digests(project / "site" / "papers"), related_lists(project)
     a_day(project)
     daily = papers(project, "build")
+    pages_after, lists_after = digests(project / "site" / "papers"), related_lists(project)
     unchanged = papers(project, "build")
     cold_project = project.with_name(project.name + "-cold")
     shutil.rmtree(cold_project, ignore_errors=True)
@@ -81,6 +110,7 @@ def main() -> None:
     print(f"cold build of the same data: {cold}")
     print(f"ratio of the typical day to the cold build: {daily.seconds / cold.seconds:.2f}")
     print(f"byte-identical to the cold build: {same}")
+    print(touched(pages_before, pages_after, lists_before, lists_after))
     print(f"site: {site / 1e6:.1f} MB (du -sb)")
     shutil.rmtree(cold_project)
 
