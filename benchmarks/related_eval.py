@@ -3,6 +3,7 @@
     pip install scikit-learn                   # benchmark-only (the baseline)
     python benchmarks/related_eval.py           # quality table + stability over the last days
     python benchmarks/related_eval.py --lists   # and every sampled paper's top 5, as Markdown
+    python benchmarks/related_eval.py --cost /tmp/archive-50k   # time and memory at 50k
 
 Quality (protocol and sample: benchmarks/related/draw.py, sample.yaml, frozen before any
 ranking was looked at): for each of the 48 sampled papers of the 6,752-paper corpus, each
@@ -16,6 +17,11 @@ Stability: for each of the corpus's last ``--days`` days, the lists of the archi
 before and of the archive with that day are compared: the share of the older papers whose list
 changed is what a day's update re-renders. Printed for ours (fixed IDF base) and for the same
 weights with the archive size as the IDF base (a global statistic that moves every day).
+
+Cost (``--cost PROJECT``, a project of benchmarks/make_archive.py built once, so the search's
+analysis is kept): the wall time of ``related.related`` over the project's papers with the
+build's threads, and the peak of the memory it allocates (tracemalloc, which sees numpy's and
+scipy's arrays) over what the loaded records hold.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks import search_eval as ev
 from generator import related as rel
+from generator import search
 from generator.model import Paper
 
 SAMPLE = Path(__file__).parent / "related" / "sample.yaml"
@@ -122,6 +129,21 @@ def _lists(papers: list[Paper], cache: Path, fixed: bool) -> Lists:
         rel.IDF_BASE = saved
 
 
+def cost(project: Path) -> str:
+    import time
+    import tracemalloc
+
+    from generator.store import Store
+
+    cache = project / ".papers-cache"
+    papers = Store(project / "data", cache=cache / "store").load_all()
+    tracemalloc.start()
+    start = time.perf_counter()
+    lists = rel.related(papers, cache, threads=min(search._cores(), 4))
+    seconds, peak = time.perf_counter() - start, tracemalloc.get_traced_memory()[1]
+    return f"{len(lists)} papers: {seconds:.1f} s, peak {peak / 1e6:.0f} MB allocated"
+
+
 def markdown_lists(runs: dict[str, Lists], papers: dict[str, Paper], sample: list[str]) -> str:
     out = []
     for pid in sample:
@@ -136,7 +158,11 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--lists", action="store_true", help="print every sampled top 5")
     parser.add_argument("--days", type=int, default=10, help="days of the stability replay")
+    parser.add_argument("--cost", type=Path, metavar="PROJECT", help="only time a big archive")
     args = parser.parse_args(argv)
+    if args.cost:
+        print(cost(args.cost.resolve()))
+        return
     corpus = ev.load_corpus()
     papers = {p.id: p for p in corpus}
     sample = [row["id"] for row in yaml.safe_load(SAMPLE.read_text())]

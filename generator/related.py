@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import pickle
 from collections.abc import Iterable
-from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -60,13 +59,21 @@ def related(
     # paper using a word only one old paper had) must not change what an old paper searches.
     pruned = heaviest(full, df_ref >= 2, KEEP)
     found = sp_matmul_topn(pruned, pruned.T.tocsr(), CANDIDATES + 1, n_threads=threads or None)
-    rows = np.repeat(np.arange(len(ids)), np.diff(found.indptr))
-    other = (rows != found.indices) & (found.data > 0)
-    rows, cols = rows[other], found.indices[other]
-    out = dict.fromkeys(ids, ())
-    for row, best in _best(rows, cols, _cosines(full, rows, cols), shown):
-        out[ids[row]] = tuple(ids[j] for j in best)
-    return out
+    del pruned
+    found.data[found.indices == _rows(found)] = 0  # not itself
+    found.eliminate_zeros()
+    found.sort_indices()
+    rows = _rows(found)
+    best = _best(found, _cosines(full, rows, found.indices), shown)
+    return {
+        pid: tuple(ids[j] for j in row if j >= 0)
+        for pid, row in zip(ids, best.tolist(), strict=True)
+    }
+
+
+def _rows(matrix: sparse.csr_matrix) -> np.ndarray:
+    """The row of each stored entry."""
+    return np.repeat(np.arange(matrix.shape[0], dtype=np.int32), np.diff(matrix.indptr))
 
 
 def _cosines(full: sparse.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -117,9 +124,10 @@ def vectors(ordered: list[Paper], cache: Path | None) -> tuple[sparse.csr_matrix
 def heaviest(rows: sparse.csr_matrix, columns: np.ndarray, keep: int) -> sparse.csr_matrix:
     """Each row's ``keep`` heaviest terms among ``columns`` (a mask; ties to the lower column):
     a paper's rarest, most repeated words carry its topic."""
-    row = np.repeat(np.arange(rows.shape[0]), np.diff(rows.indptr))
+    row = _rows(rows)
     weight = np.where(columns[rows.indices], rows.data, 0)
-    order = np.lexsort((rows.indices, -weight, row))
+    # A stable sort: equal weights stay in column order (a row's terms are sorted).
+    order = np.lexsort((-weight, row))
     order = order[weight[order] > 0]
     chosen = np.sort(order[_ranks(row[order]) < keep])
     out = sparse.csr_matrix((rows.data[chosen], (row[chosen], rows.indices[chosen])), rows.shape)
@@ -133,15 +141,22 @@ def _ranks(groups: np.ndarray) -> np.ndarray:
     return np.arange(len(groups)) - np.repeat(starts, np.diff(np.append(starts, len(groups))))
 
 
-def _best(rows: np.ndarray, cols: np.ndarray, exact: np.ndarray, shown: int):
-    """(row, best columns) for each row: highest rounded score, then lowest column."""
-    exact = np.round(exact, DECIMALS)
-    order = np.lexsort((cols, -exact, rows))
-    keep = order[_ranks(rows[order]) < shown]
-    rows, cols = rows[keep], cols[keep]
-    bounds = np.flatnonzero(np.diff(rows, prepend=-1, append=-1))
-    for a, b in pairwise(bounds.tolist()):
-        yield int(rows[a]), cols[a:b].tolist()
+def _best(found: sparse.csr_matrix, exact: np.ndarray, shown: int) -> np.ndarray:
+    """Each row's ``shown`` best columns among its candidates (``found``'s entries, with
+    their full cosines ``exact``), highest rounded score first, then lowest column; -1 pads.
+    Rows as a padded table: a row's few candidates sort on their own."""
+    width = int(np.diff(found.indptr).max(initial=0))
+    table = np.full((found.shape[0], width), -np.inf, dtype=np.float32)
+    columns = np.full(table.shape, -1, dtype=np.int32)
+    rows = _rows(found)
+    place = np.arange(len(rows), dtype=np.int32) - found.indptr[rows]
+    table[rows, place] = np.round(exact, DECIMALS)
+    columns[rows, place] = found.indices
+    # Stable: equal scores stay in column order (found's rows are sorted).
+    order = np.argsort(-table, axis=1, kind="stable")[:, :shown]
+    return np.where(
+        np.isfinite(np.take_along_axis(table, order, 1)), np.take_along_axis(columns, order, 1), -1
+    )
 
 
 # --- kept between builds ---------------------------------------------------------------------

@@ -496,12 +496,14 @@ class Analysed:
         rows = np.array([self.rows[d] for d in digests], dtype=np.int64)
         sizes = self.starts[rows + 1] - self.starts[rows]
         starts = np.concatenate(([0], np.cumsum(sizes)))
-        # Each row's counts, one after another: positions starts[row] + 0..size-1.
-        take = np.repeat(self.starts[rows] - starts[:-1], sizes) + np.arange(starts[-1])
+        # Each row's counts, one after another: positions starts[row] + 0..size-1 (int32:
+        # 7.5M of them at 50k papers).
+        shift = (self.starts[rows] - starts[:-1]).astype(np.int32)
+        take = np.repeat(shift, sizes) + np.arange(starts[-1], dtype=np.int32)
         if fields is not None:
             wanted = np.isin(self.field_[take], list(fields))
-            sizes = np.bincount(np.repeat(np.arange(len(rows)), sizes)[wanted], minlength=len(rows))
-            starts = np.concatenate(([0], np.cumsum(sizes)))
+            owner = np.repeat(np.arange(len(rows), dtype=np.int32), sizes)[wanted]
+            starts = np.concatenate(([0], np.cumsum(np.bincount(owner, minlength=len(rows)))))
             take = take[wanted]
         used = np.zeros(len(self.vocab), dtype=bool)
         used[self.term_[take]] = True
