@@ -27,6 +27,7 @@ scipy's arrays) over what the loaded records hold.
 from __future__ import annotations
 
 import argparse
+import re
 import statistics
 import sys
 import tempfile
@@ -145,13 +146,18 @@ def cost(project: Path) -> str:
 
 
 def markdown_lists(runs: dict[str, Lists], papers: dict[str, Paper], sample: list[str]) -> str:
+    """Each sampled paper and ours' top 5, as the README lists them (✓: tf-idf's top 5 too)."""
     out = []
     for pid in sample:
-        out.append(f"- **{papers[pid].title}** ({pid})")
+        out.append(f"- **{_md(papers[pid].title)}** ({pid})")
         for o in runs["ours"][pid]:
-            mark = " (also tf-idf)" if o in runs["tf-idf"][pid] else ""
-            out.append(f"  1. {papers[o].title} ({o}){mark}")
+            mark = " ✓" if o in runs["tf-idf"][pid] else ""
+            out.append(f"  1. {_md(papers[o].title)} ({o}){mark}")
     return "\n".join(out)
+
+
+def _md(text: str) -> str:
+    return re.sub(r"([\\`*_<>$|\[\]])", r"\\\1", text)
 
 
 def main(argv: list[str] | None = None) -> None:
