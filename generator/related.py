@@ -11,8 +11,8 @@ day's new papers must not move every list. Document frequencies (IDF) are theref
 a reference set that changes once a quarter, not daily: the papers before the quarter of the
 newest paper (or all papers, while those are fewer than half the archive). Between two quarter
 starts an old paper's vector never changes, so a list changes only when a new or edited paper
-enters it. Scores are rounded and ties go to the lower paper id: a cold build and an
-incremental one agree.
+enters it. Scores are rounded and ties go to the lower paper id, and the same records give
+the same lists however the caches were filled: a cold build and an incremental one agree.
 """
 
 from __future__ import annotations
@@ -185,10 +185,13 @@ def cached(
 
 
 def _read(path: Path) -> tuple | None:
+    """The last build's (key, lists), or None: there is none yet, or it is damaged, which
+    only costs the computation."""
     try:
-        return pickle.loads(path.read_bytes())
-    except Exception:  # none yet, or damaged: it only costs the computation
+        stored = pickle.loads(path.read_bytes())
+    except Exception:
         return None
+    return stored if isinstance(stored, tuple) and len(stored) == 2 else None
 
 
 def _key(papers: list[Paper], hashes: dict[str, str], shown: int) -> str | None:

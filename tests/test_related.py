@@ -4,6 +4,7 @@ re-render only when their list (or a listed title) changes."""
 
 from __future__ import annotations
 
+import pickle
 import random
 import re
 import shutil
@@ -18,7 +19,7 @@ from generator.render import render as render_all
 from generator.settings import load_settings
 from generator.store import Store
 
-from .conftest import ROOT, make_project
+from .conftest import ROOT, configure, make_project
 
 TOPICS = {
     "robot": "robot grasping manipulation gripper tactile dexterous",
@@ -115,11 +116,19 @@ def test_the_lists_are_kept_between_builds_and_a_damaged_file_is_recomputed(tmp_
     hashes = {p.id: "h" for p in papers}
     first = related.cached(papers, hashes, tmp_path, 6, 1)
     stored = tmp_path / related.FILE
-    assert stored.exists() and related._read(stored) == (stored_key := related._read(stored))
-    assert stored_key[1] == first
-    stored.write_bytes(b"not a pickle")
-    assert related.cached(papers, hashes, tmp_path, 6, 1) == first
-    assert related._read(stored)[1] == first
+    key, lists = related._read(stored)
+    assert lists == first
+    # Read back, not recomputed, while no record changes: a planted answer comes back.
+    planted = {p.id: () for p in papers}
+    stored.write_bytes(pickle.dumps((key, planted)))
+    assert related.cached(papers, hashes, tmp_path, 6, 1) == planted
+    # A changed record, or a damaged file, recomputes (and rewrites) the lists.
+    changed = {**hashes, papers[0].id: "h2"}
+    assert related.cached(papers, changed, tmp_path, 6, 1) == first
+    assert related._read(stored)[0] != key
+    for damage in (b"not a pickle", pickle.dumps("a string"), pickle.dumps((1, 2, 3))):
+        stored.write_bytes(damage)
+        assert related.cached(papers, hashes, tmp_path, 6, 1) == first
     assert related.cached(papers, hashes, tmp_path, 0, 1) == {p.id: () for p in papers}
 
 
@@ -171,3 +180,10 @@ def test_a_listed_title_change_rerenders_the_pages_listing_it_and_upvotes_do_not
     render(project)
     for pid in listing:
         assert escape.md(title.upper()) in (docs / f"papers/{pid}.md").read_text(), pid
+
+
+def test_zero_related_papers_leaves_the_section_out(project):
+    configure(project, related_papers=0)
+    render(project)
+    pages = list((load_settings(project).generated_dir / "papers").glob("*.md"))
+    assert pages and not any("## Related papers" in p.read_text() for p in pages)
