@@ -23,7 +23,7 @@ from generator.importer import ImportOptions, import_paths
 from generator.settings import load_settings
 from generator.store import Store
 
-from .conftest import API_DIR, ARXIV_FEED, SEED, make_project, papers
+from .conftest import API_DIR, ARXIV_FEED, HUB_DIR, SEED, make_project, papers
 from .replay_server import ReplayServer
 from .site_tools import VNU_JAR, SiteServer, require, require_java_and_vnu
 
@@ -68,9 +68,11 @@ def built(served) -> tuple[Path, Path]:
     store = Store(load_settings(project).path("data_dir"))
     import_paths(store, [API_DIR], ImportOptions())
     import_paths(store, [SEED], ImportOptions(year=2025))
-    server = ReplayServer(API_DIR, ARXIV_FEED).start()
-    env = {"PAPERS_ARXIV_ENDPOINT": f"{server.url}/api/query"}
+    server = ReplayServer(API_DIR, ARXIV_FEED, hub_dir=HUB_DIR).start()
+    env = {"PAPERS_ARXIV_ENDPOINT": f"{server.url}/api/query", "HF_ENDPOINT": server.url}
     assert papers(project, "enrich", env=env).exit_code == 0
+    # The models, datasets and Spaces citing the papers of a day (hand-made listings).
+    assert papers(project, "hub", "--date", "2025-10-15", env=env).exit_code == 0
     server.shutdown()
     assert papers(project, "build", "--site-dir", str(site)).exit_code == 0
     title_only = next(p for p in store.load_all() if p.is_title_only)
@@ -280,6 +282,19 @@ def test_open_a_related_paper(page):
     assert own.count() >= 1
     hrefs = [own.nth(i).get_attribute("href") for i in range(own.count())]
     assert page.url.rsplit("/", 1)[1] not in hrefs
+
+
+def test_the_hub_repositories_citing_a_paper(page):
+    """What `papers hub` stored (hand-made listings) shows on the paper page, linked to the
+    Hub; a paper the Hub lists nothing for has no such section."""
+    page.goto("papers/2510.12586.html")
+    expect(page.get_by_role("heading", name="On the Hub")).to_be_visible()
+    links = page.locator("ul.paper-hub a[href^='https://huggingface.co/']")
+    assert links.count() >= 3
+    hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+    assert any("/datasets/" in h for h in hrefs) and any("/spaces/" in h for h in hrefs)
+    page.goto(PAGE_KINDS["paper-long-authors"])
+    expect(page.get_by_role("heading", name="On the Hub")).to_have_count(0)
 
 
 def test_feed_links_lead_to_valid_feeds(page):
