@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -43,32 +44,174 @@ DECIMALS = 4  # scores are compared at this precision: float noise never reorder
 PAIRS = 20_000  # candidate pairs scored at once (two rows of ~100 terms copied per pair)
 
 
+SLACK = 16  # more candidates asked of sparse_dot_topn, so ties at the cut are ours to break
+
+
 def related(
     papers: Iterable[Paper], cache: Path | None = None, shown: int = SHOWN, threads: int = 1
 ) -> dict[str, tuple[str, ...]]:
-    """Each paper's most similar papers, most similar first, by id. Candidates come from a
-    product of each paper's heaviest terms only (common words made full products 20 times
-    slower), kept to the best few per paper as it is computed (sparse_dot_topn); the best
-    candidates by the full cosine are kept."""
-    ordered = sorted(papers, key=lambda p: p.id)
+    """Each paper's most similar papers, most similar first, by id."""
+    return compute(sorted(papers, key=lambda p: p.id), cache, shown, threads).lists()
+
+
+@dataclass
+class Known:
+    """One computation's result and what the next build needs to extend it: the papers (by id,
+    with a digest of the texts read), the reference IDF was counted over, each paper's
+    candidates (the best ``CANDIDATES`` by heaviest terms, their scores as data, columns
+    sorted), their full cosines (aligned with the candidates' data) and the best ``shown``
+    of them (positions, -1 pads)."""
+
+    ids: list[str]
+    digests: list[bytes]
+    reference: bytes
+    candidates: sparse.csr_matrix
+    exact: np.ndarray
+    best: np.ndarray
+
+    def lists(self) -> dict[str, tuple[str, ...]]:
+        ids = self.ids
+        return {
+            pid: tuple(ids[j] for j in row if j >= 0)
+            for pid, row in zip(ids, self.best.tolist(), strict=True)
+        }
+
+
+def compute(
+    ordered: list[Paper],
+    cache: Path | None,
+    shown: int,
+    threads: int = 1,
+    known: Known | None = None,
+) -> Known:
+    """``Known`` for papers in id order: ``known``, the last build's, extended by the new papers
+    when it can be (same reference, no paper gone or edited: old papers' vectors and the
+    scores between them did not move), else computed whole. Both give the same result.
+    Candidates come from a product of each paper's heaviest terms only (common words made
+    full products 20 times slower), kept to each row's best as it is computed
+    (sparse_dot_topn), then ranked by the full cosine."""
     ids = [p.id for p in ordered]
+    digests = [_digest(p) for p in ordered]
+    mask = reference(ordered) if ordered else np.zeros(0, dtype=bool)
+    ref = _reference_digest(ids, digests, mask)
+    if known is not None and _extends(known, ids, digests, ref):
+        return _extend(known, ordered, ids, digests, cache, shown, threads)
     if len(ids) < 2:
-        return {pid: () for pid in ids}
+        empty = sparse.csr_matrix((len(ids), len(ids)), dtype=np.float32)
+        best = np.full((len(ids), 0), -1, dtype=np.int32)
+        return Known(ids, digests, ref, empty, np.zeros(0, dtype=np.float32), best)
     full, df_ref = vectors(ordered, cache)
-    # Candidates only through terms the reference papers share: a term's first sharing (a new
-    # paper using a word only one old paper had) must not change what an old paper searches.
     pruned = heaviest(full, df_ref >= 2, KEEP)
-    found = sp_matmul_topn(pruned, pruned.T.tocsr(), CANDIDATES + 1, n_threads=threads or None)
-    del pruned
-    found.data[found.indices == _rows(found)] = 0  # not itself
+    found = _candidates(pruned, pruned, np.arange(len(ids), dtype=np.int32), threads)
+    exact = _cosines(full, _rows(found), found.indices)
+    return Known(ids, digests, ref, found, exact, _best(found, exact, shown))
+
+
+def _candidates(
+    rows: sparse.csr_matrix, pruned: sparse.csr_matrix, own: np.ndarray, threads: int
+) -> sparse.csr_matrix:
+    """Each of ``rows``' best ``CANDIDATES`` among all papers (``pruned``), not itself (its
+    own column: ``own``), by score, then lowest column."""
+    found = sp_matmul_topn(
+        rows, pruned.T.tocsr(), CANDIDATES + 1 + SLACK, n_threads=threads or None
+    )
+    found.data[found.indices == own[_rows(found)]] = 0
     found.eliminate_zeros()
     found.sort_indices()
-    rows = _rows(found)
-    best = _best(found, _cosines(full, rows, found.indices), shown)
-    return {
-        pid: tuple(ids[j] for j in row if j >= 0)
-        for pid, row in zip(ids, best.tolist(), strict=True)
-    }
+    keep = _cut(found.indptr, found.data, CANDIDATES)
+    return _filtered(found, keep)
+
+
+def _extend(known, ordered, ids, digests, cache, shown, threads) -> Known:
+    """``known`` with the new papers: their own candidates, and each old paper's candidates
+    with the new papers that beat its last (old papers' scores among themselves are kept)."""
+    old = np.searchsorted(np.array(ids), np.array(known.ids)).astype(np.int32)
+    new = np.setdiff1d(np.arange(len(ids), dtype=np.int32), old)
+    if not len(new):  # the same papers: the same result
+        return known
+    full, df_ref = vectors(ordered, cache)
+    pruned = heaviest(full, df_ref >= 2, KEEP)
+    mine = _candidates(pruned[new], pruned, new, threads)
+    entering = sp_matmul_topn(
+        pruned[old], pruned[new].T.tocsr(), len(new), n_threads=threads or None
+    )
+    rows, cols, scores, exact = _joined(
+        [
+            _entries(known.candidates, old, old, known.exact),
+            _entries(entering, old, new),
+            _entries(mine, new, None),
+        ]
+    )
+    keep = _cut(_indptr(rows, len(ids)), scores, CANDIDATES)
+    rows, cols, scores, exact = rows[keep], cols[keep], scores[keep], exact[keep]
+    todo = np.isnan(exact)
+    exact[todo] = _cosines(full, rows[todo], cols[todo])
+    found = sparse.csr_matrix((scores, cols, _indptr(rows, len(ids))), shape=(len(ids), len(ids)))
+    return Known(ids, digests, known.reference, found, exact, _best(found, exact, shown))
+
+
+def _entries(matrix, rows: np.ndarray, cols: np.ndarray | None, exact=None) -> tuple:
+    """A candidates matrix as (row, column, score, cosine) columns, its rows and columns
+    numbered through ``rows`` and ``cols`` (None: as they are); NaN: a cosine to compute."""
+    if exact is None:
+        exact = np.full(matrix.nnz, np.nan, dtype=np.float32)
+    columns = matrix.indices if cols is None else cols[matrix.indices]
+    return rows[_rows(matrix)], columns.astype(np.int32), matrix.data, exact
+
+
+def _joined(parts: list[tuple]) -> tuple:
+    """Entries of several parts, sorted by row, then column."""
+    rows, cols, scores, exact = (np.concatenate(c) for c in zip(*parts, strict=True))
+    order = np.lexsort((cols, rows))
+    return rows[order], cols[order], scores[order].astype(np.float32), exact[order]
+
+
+def _indptr(rows: np.ndarray, n: int) -> np.ndarray:
+    return np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=n))))
+
+
+def _filtered(matrix: sparse.csr_matrix, keep: np.ndarray) -> sparse.csr_matrix:
+    rows = _rows(matrix)[keep]
+    return sparse.csr_matrix(
+        (matrix.data[keep], matrix.indices[keep], _indptr(rows, matrix.shape[0])), matrix.shape
+    )
+
+
+def _cut(indptr: np.ndarray, scores: np.ndarray, k: int) -> np.ndarray:
+    """Which entries are among their row's ``k`` best: highest score, then the entry first in
+    the row (rows' columns are sorted: the lowest column). Rows as a padded table."""
+    rows = np.repeat(np.arange(len(indptr) - 1, dtype=np.int32), np.diff(indptr))
+    place = np.arange(len(rows), dtype=np.int64) - indptr[rows]
+    width = int(np.diff(indptr).max(initial=0))
+    table = np.full((len(indptr) - 1, width), -np.inf, dtype=np.float32)
+    table[rows, place] = scores
+    rank = np.empty(table.shape, dtype=np.int32)
+    order = np.argsort(-table, axis=1, kind="stable")
+    np.put_along_axis(rank, order, np.arange(width, dtype=np.int32)[None, :], axis=1)
+    return rank[rows, place] < k
+
+
+def _extends(known: Known, ids: list[str], digests: list[bytes], ref: bytes) -> bool:
+    """Whether ``known`` can be extended to these papers: the same reference, and every paper
+    it knows still here with the same texts."""
+    if known.reference != ref:
+        return False
+    now = dict(zip(ids, digests, strict=True))
+    return all(now.get(pid) == d for pid, d in zip(known.ids, known.digests, strict=True))
+
+
+def _digest(paper: Paper) -> bytes:
+    texts = search.field_texts(paper)
+    read = [texts[i] for i, (name, _) in enumerate(search.FIELDS) if BOOSTS.get(name)]
+    return hashlib.sha1("\x1f".join(read).encode("utf-8", "surrogatepass")).digest()
+
+
+def _reference_digest(ids: list[str], digests: list[bytes], mask: np.ndarray) -> bytes:
+    digest = hashlib.sha1()
+    for pid, d, inside in zip(ids, digests, mask.tolist(), strict=True):
+        if inside:
+            digest.update(pid.encode() + b"\0" + d)
+    return digest.digest()
 
 
 def _rows(matrix: sparse.csr_matrix) -> np.ndarray:
@@ -168,39 +311,48 @@ FILE = "related.pickle"
 def cached(
     papers: list[Paper], hashes: dict[str, str], cache: Path | None, shown: int, threads: int
 ) -> dict[str, tuple[str, ...]]:
-    """``related`` of the papers, read from the last build's when no record changed (a rebuild
-    with nothing new then costs a file read, not the products)."""
+    """``related`` of the papers, through the last build's result kept in ``cache``: read back
+    when no record changed (a file read, not the products), extended when papers were only
+    added (a day's update: the new papers' products, not the archive's), else computed."""
     if shown == 0:
         return {p.id: () for p in papers}
-    key = _key(papers, hashes, shown)
-    if key and cache is not None:
-        stored = _read(cache / FILE)
-        if stored and stored[0] == key:
-            return stored[1]
-    lists = related(papers, cache, shown, threads)
-    if key and cache is not None:
-        data = pickle.dumps((key, lists), protocol=pickle.HIGHEST_PROTOCOL)
+    version, key = _version(shown), _key(papers, hashes)
+    stored = _read(cache / FILE) if cache is not None else None
+    known = stored[2] if stored and stored[0] == version else None
+    if known is not None and key is not None and stored[1] == key:
+        return known.lists()
+    result = compute(sorted(papers, key=lambda p: p.id), cache, shown, threads, known)
+    if cache is not None:
+        data = pickle.dumps((version, key, result), protocol=pickle.HIGHEST_PROTOCOL)
         atomic_write(cache / FILE, data, durable=False)
-    return lists
+    return result.lists()
 
 
 def _read(path: Path) -> tuple | None:
-    """The last build's (key, lists), or None: there is none yet, or it is damaged, which
-    only costs the computation."""
+    """The last build's (version, key, ``Known``), or None: there is none yet, or it is
+    damaged, which only costs the computation."""
     try:
         stored = pickle.loads(path.read_bytes())
     except Exception:
         return None
-    return stored if isinstance(stored, tuple) and len(stored) == 2 else None
+    ok = isinstance(stored, tuple) and len(stored) == 3 and isinstance(stored[2], Known)
+    return stored if ok else None
 
 
-def _key(papers: list[Paper], hashes: dict[str, str], shown: int) -> str | None:
-    """A digest of the records (by their hashes), this code and the search's analysis; None
-    when a record's hash is unknown (papers not from the store)."""
+def _version(shown: int) -> str:
+    """What the kept result depends on besides the papers: this code, the search's analysis
+    and the list's length."""
+    digest = hashlib.sha1(Path(__file__).read_bytes())
+    digest.update(f"{search.code_version()}\0{shown}".encode())
+    return digest.hexdigest()
+
+
+def _key(papers: list[Paper], hashes: dict[str, str]) -> str | None:
+    """A digest of the records (by their hashes); None when a record's hash is unknown
+    (papers not from the store)."""
     if not all(p.id in hashes for p in papers):
         return None
-    digest = hashlib.sha1(Path(__file__).read_bytes())
-    digest.update(f"{search.code_version()}\0{shown}\n".encode())
+    digest = hashlib.sha1()
     for pid in sorted(p.id for p in papers):
         digest.update(f"{pid}\0{hashes[pid]}\n".encode())
     return digest.hexdigest()

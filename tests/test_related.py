@@ -4,6 +4,7 @@ re-render only when their list (or a listed title) changes."""
 
 from __future__ import annotations
 
+import dataclasses
 import pickle
 import random
 import re
@@ -11,6 +12,7 @@ import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from generator import escape, related
@@ -116,20 +118,65 @@ def test_the_lists_are_kept_between_builds_and_a_damaged_file_is_recomputed(tmp_
     hashes = {p.id: "h" for p in papers}
     first = related.cached(papers, hashes, tmp_path, 6, 1)
     stored = tmp_path / related.FILE
-    key, lists = related._read(stored)
-    assert lists == first
+    version, key, known = related._read(stored)
+    assert known.lists() == first
     # Read back, not recomputed, while no record changes: a planted answer comes back.
-    planted = {p.id: () for p in papers}
-    stored.write_bytes(pickle.dumps((key, planted)))
-    assert related.cached(papers, hashes, tmp_path, 6, 1) == planted
+    planted = dataclasses.replace(known, best=np.full_like(known.best, -1))
+    stored.write_bytes(pickle.dumps((version, key, planted)))
+    assert related.cached(papers, hashes, tmp_path, 6, 1) == {p.id: () for p in papers}
     # A changed record, or a damaged file, recomputes (and rewrites) the lists.
     changed = {**hashes, papers[0].id: "h2"}
+    stored.write_bytes(pickle.dumps((version, key, known)))
     assert related.cached(papers, changed, tmp_path, 6, 1) == first
-    assert related._read(stored)[0] != key
+    assert related._read(stored)[1] != key
     for damage in (b"not a pickle", pickle.dumps("a string"), pickle.dumps((1, 2, 3))):
         stored.write_bytes(damage)
         assert related.cached(papers, hashes, tmp_path, 6, 1) == first
     assert related.cached(papers, hashes, tmp_path, 0, 1) == {p.id: () for p in papers}
+
+
+def test_an_archive_extended_by_new_days_equals_one_computed_whole(tmp_path):
+    """A day's update extends the last build's result (new papers only: their products, and
+    the old papers' candidates they enter); it must equal a computation from nothing, and the
+    extension must have been taken (not a recomputation)."""
+    papers = redated(bundled())
+    days = sorted({p.daily_date for p in papers})
+    cache = tmp_path / "cache"
+    by_id = sorted(papers, key=lambda p: p.id)
+    known = related.compute([p for p in by_id if p.daily_date < days[-3]], cache, 6)
+    for day in days[-3:]:
+        now = [p for p in by_id if p.daily_date <= day]
+        digests = [related._digest(p) for p in now]
+        assert related._extends(known, [p.id for p in now], digests, known.reference)
+        extended = related.compute(now, cache, 6, known=known)
+        whole = related.compute(now, tmp_path / f"cold-{day}", 6)
+        assert whole.reference == known.reference  # then compute() must have extended it
+        assert extended.lists() == whole.lists()
+        assert (extended.candidates != whole.candidates).nnz == 0
+        assert np.array_equal(extended.exact, whole.exact)
+        known = extended
+
+
+def test_a_changed_text_or_reference_is_computed_whole(tmp_path):
+    papers = redated(bundled())
+    known = related.compute(sorted(papers, key=lambda p: p.id), tmp_path, 6)
+    edited = [
+        p.model_copy(update={"abstract": "Quokka."}) if i == 0 else p
+        for i, p in enumerate(sorted(papers, key=lambda p: p.id))
+    ]
+    assert not related._extends(
+        known, [p.id for p in edited], [related._digest(p) for p in edited], known.reference
+    )
+    assert (
+        related.compute(edited, tmp_path, 6, known=known).lists()
+        == related.compute(edited, tmp_path / "b", 6).lists()
+    )
+    # A paper dated into the reference quarter changes the reference: no extension.
+    moved = [
+        p.model_copy(update={"daily_date": date(2025, 12, 1)})
+        for p in sorted(papers, key=lambda p: p.id)
+    ]
+    assert related.compute(moved, tmp_path, 6).reference != known.reference
 
 
 # --- on the site ------------------------------------------------------------------------------
