@@ -11,8 +11,10 @@ day's new papers must not move every list. Document frequencies (IDF) are theref
 a reference set that changes once a quarter, not daily: the papers before the quarter of the
 newest paper (or all papers, while those are fewer than half the archive). Between two quarter
 starts an old paper's vector never changes, so a list changes only when a new or edited paper
-enters it. Scores are rounded and ties go to the lower paper id, and the same records give
-the same lists however the caches were filled: a cold build and an incremental one agree.
+enters it; and a day's update need not recompute the archive: it extends the last build's
+result with the new papers (``compute``, ``Known``). Scores are rounded, ties go to the lower
+paper id, and the same records give the same lists however the caches were filled: a cold
+build and an incremental one agree.
 """
 
 from __future__ import annotations
@@ -122,7 +124,15 @@ def _candidates(
     return _filtered(found, keep)
 
 
-def _extend(known, ordered, ids, digests, cache, shown, threads) -> Known:
+def _extend(
+    known: Known,
+    ordered: list[Paper],
+    ids: list[str],
+    digests: list[bytes],
+    cache: Path | None,
+    shown: int,
+    threads: int,
+) -> Known:
     """``known`` with the new papers: their own candidates, and each old paper's candidates
     with the new papers that beat its last (old papers' scores among themselves are kept)."""
     old = np.searchsorted(np.array(ids), np.array(known.ids)).astype(np.int32)
@@ -150,7 +160,9 @@ def _extend(known, ordered, ids, digests, cache, shown, threads) -> Known:
     return Known(ids, digests, known.reference, found, exact, _best(found, exact, shown))
 
 
-def _entries(matrix, rows: np.ndarray, cols: np.ndarray | None, exact=None) -> tuple:
+def _entries(
+    matrix: sparse.csr_matrix, rows: np.ndarray, cols: np.ndarray | None, exact=None
+) -> tuple:
     """A candidates matrix as (row, column, score, cosine) columns, its rows and columns
     numbered through ``rows`` and ``cols`` (None: as they are); NaN: a cosine to compute."""
     if exact is None:
