@@ -225,9 +225,12 @@ def test_a_shared_search_url_restores_query_filters_and_results(page, browser, s
     expect(page.locator("#papers-search-sort")).to_have_value("relevance")
 
 
-def test_search_page_and_open_panel_pass_axe(page):
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_search_page_and_open_panel_pass_axe(page, scheme):
+    """In both colour schemes (the highlighted words included)."""
     from axe_playwright_python.sync_playwright import Axe
 
+    page.emulate_media(color_scheme=scheme)  # nothing stored: the page follows the system
     page.goto("search/?q=diffusion&sort=upvotes")
     expect(page.locator("#papers-search-results li").first).to_be_visible()
     page.get_by_role("searchbox", name="Search papers").fill("video generation")
