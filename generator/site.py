@@ -9,6 +9,7 @@ import json
 import logging
 import multiprocessing
 import os
+import pickle
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -132,16 +133,42 @@ def _apply(staging: Path, target: Path, removed: list[str]) -> None:
 
 def source_hashes(settings: Settings) -> dict[str, str]:
     """Every source file MkDocs reads from docs/ and generated/, by its path in the site
-    (``papers/x.md``), with a hash of its bytes."""
+    (``papers/x.md``), with a hash of its bytes. A file whose size, modification and change
+    times and inode are those of the last build keeps its hash (``sources.pickle`` in the cache):
+    at 50k papers, reading the 78k files again was 3.5 s of a rebuild with nothing changed."""
+    stored = settings.cache_dir / "sources.pickle"
+    known = _read_pickle(stored)
     out: dict[str, str] = {}
+    stats: dict[str, tuple] = {}
     for root in (settings.path("docs_dir"), settings.generated_dir):
         for top, dirs, names in os.walk(root):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             folder = Path(top).relative_to(root).as_posix()  # strings below: 71k files at 50k
             for name in sorted(n for n in names if not n.startswith(".")):
-                with open(os.path.join(top, name), "rb") as handle:
-                    out[name if folder == "." else f"{folder}/{name}"] = _digest(handle.read())
+                path = os.path.join(top, name)
+                rel = name if folder == "." else f"{folder}/{name}"
+                info = os.stat(path)
+                stat = (path, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+                hashed = known.get(rel)
+                out[rel] = hashed[1] if hashed and hashed[0] == stat else _hash_file(path)
+                stats[rel] = (stat, out[rel])
+    if stats != known:
+        atomic_write(stored, pickle.dumps(stats, protocol=pickle.HIGHEST_PROTOCOL), durable=False)
     return out
+
+
+def _hash_file(path: str) -> str:
+    with open(path, "rb") as handle:
+        return _digest(handle.read())
+
+
+def _read_pickle(path: Path) -> dict:
+    try:
+        with open(path, "rb") as handle:
+            stored = pickle.load(handle)
+    except Exception:  # none yet, or damaged: it only costs reading the files
+        return {}
+    return stored if isinstance(stored, dict) else {}
 
 
 def build_key(settings: Settings) -> str | None:
