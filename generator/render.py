@@ -116,8 +116,7 @@ def render(
     """Every page, feed and the search index of ``papers``, through the one writer: with a
     ``cache`` folder and the records' ``hashes`` (``Store.hashes``), only what changed is made."""
     env = env or make_env()
-    jobs = settings.build_jobs or min(search._cores(), 4)
-    similar = related.cached(papers, hashes or {}, cache, settings.related_papers, jobs)
+    similar = related.cached(papers, hashes or {}, cache, settings.related_papers, settings.jobs)
     pages = Pages(settings, env, Archive(papers), hashes or {}, similar)
     index = search.index_output(papers, hashes or {}, cache)
     writer = Writer(settings.generated_dir, cache, salt(settings, env), settings.build_jobs)

@@ -127,6 +127,11 @@ class Settings(PapersSettings):
     """``PAPERS_ARXIV_ENDPOINT``: the arXiv API query URL."""
 
     @property
+    def jobs(self) -> int:
+        """``build_jobs``, with 0 read as one per core, at most 4."""
+        return self.build_jobs or min(os.cpu_count() or 1, 4)
+
+    @property
     def cache_dir(self) -> Path:
         """Working state that is not data (caches, the backfill journal); git ignores it."""
         return self.root / CACHE_DIR

@@ -83,7 +83,7 @@ SHARD_PAGES = 10_000
 
 
 def _build_all(settings: Settings, staging: Path, strict: bool, sources: int) -> None:
-    jobs = settings.build_jobs or min(os.cpu_count() or 1, 4)
+    jobs = settings.jobs
     count = max(jobs, -(-sources // SHARD_PAGES)) if jobs > 1 else 1
     shards = [staging] + [staging.with_name(f"{staging.name}.{i}") for i in range(1, count)]
     for folder in shards:
