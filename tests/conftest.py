@@ -42,6 +42,15 @@ def make_project(where: Path, site_url: str | None = None, **settings: object) -
     return where
 
 
+def bundled_project(where: Path, build: bool = False) -> Path:
+    """A project at ``where`` with the bundled data/ copied in; ``build``: its site built too."""
+    project = make_project(where)
+    shutil.copytree(ROOT / "data", project / "data")
+    if build:
+        assert papers(project, "build").exit_code == 0
+    return project
+
+
 def render_fixture_archive(where: Path, site_url: str | None = None) -> Path:
     """A project with the recorded API days and the seed scrape imported and rendered; returns
     its generated folder."""

@@ -8,7 +8,6 @@ import dataclasses
 import pickle
 import random
 import re
-import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from generator.render import render as render_all
 from generator.settings import load_settings
 from generator.store import Store
 
-from .conftest import ROOT, configure, make_project
+from .conftest import ROOT, bundled_project, configure
 
 TOPICS = {
     "robot": "robot grasping manipulation gripper tactile dexterous",
@@ -184,9 +183,7 @@ def test_a_changed_text_or_reference_is_computed_whole(tmp_path):
 
 @pytest.fixture
 def project(tmp_path) -> Path:
-    project = make_project(tmp_path / "project")
-    shutil.copytree(ROOT / "data", project / "data")
-    return project
+    return bundled_project(tmp_path / "project")
 
 
 def render(project: Path):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from pathlib import Path
 
 import bibtexparser
@@ -17,8 +16,8 @@ import pytest
 import rispy
 from playwright.sync_api import expect
 
-from .conftest import make_project, papers
-from .site_tools import ROOT, SiteServer
+from .conftest import bundled_project
+from .site_tools import SiteServer
 
 pytestmark = pytest.mark.slow
 DAY = "2026-03-05"  # the bundled data's latest day: 13 papers
@@ -27,9 +26,7 @@ STORE = "papers-saved"
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    project = make_project(tmp_path_factory.mktemp("saved") / "project")
-    shutil.copytree(ROOT / "data", project / "data")
-    assert papers(project, "build").exit_code == 0
+    project = bundled_project(tmp_path_factory.mktemp("saved") / "project", build=True)
     server = SiteServer(project / "site")
     yield server
     server.close()

@@ -21,7 +21,7 @@ from generator.importer import ImportOptions, read_capture
 from generator.outputs import Writer
 from generator.store import Store
 
-from .conftest import API_DIR, make_project
+from .conftest import API_DIR, bundled_project, make_project
 from .conftest import papers as run_papers
 from .site_tools import ROOT, require
 
@@ -298,9 +298,7 @@ def test_sorting_by_upvotes_keeps_to_papers_with_every_word(bundled_papers, bund
 
 
 def _bundled_project(tmp_path: Path) -> Path:
-    project = make_project(tmp_path / "project")
-    shutil.copytree(ROOT / "data", project / "data")
-    return project
+    return bundled_project(tmp_path / "project")
 
 
 def test_papers_search_lists_a_paper_first_for_its_title_words(tmp_path, bundled_papers):

@@ -10,7 +10,6 @@ under Node).
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from playwright.sync_api import expect
 from generator import search
 from generator.store import Store
 
-from .conftest import FIXTURES, make_project, papers
+from .conftest import FIXTURES, bundled_project, papers
 from .site_tools import ROOT, SiteServer
 
 pytestmark = pytest.mark.slow
@@ -33,10 +32,7 @@ ONLY_COMMON = "Too common to search for: type a word, a name or an arXiv id."
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    project = make_project(tmp_path_factory.mktemp("search") / "project")
-    shutil.copytree(ROOT / "data", project / "data")
-    assert papers(project, "build").exit_code == 0
-    return project
+    return bundled_project(tmp_path_factory.mktemp("search") / "project", build=True)
 
 
 @pytest.fixture(scope="module")

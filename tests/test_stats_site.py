@@ -6,13 +6,12 @@ and leave out what has no data; a thumbnail that fails to load leaves a placehol
 from __future__ import annotations
 
 import itertools
-import shutil
 
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import make_project, papers
-from .site_tools import ROOT, SiteServer
+from .conftest import bundled_project
+from .site_tools import SiteServer
 
 pytestmark = pytest.mark.slow
 NEW_CHARTS = ("Papers with code", "Rising keywords", "Most active organisations per quarter")
@@ -20,9 +19,7 @@ NEW_CHARTS = ("Papers with code", "Rising keywords", "Most active organisations 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    project = make_project(tmp_path_factory.mktemp("stats") / "project")
-    shutil.copytree(ROOT / "data", project / "data")
-    assert papers(project, "build").exit_code == 0
+    project = bundled_project(tmp_path_factory.mktemp("stats") / "project", build=True)
     server = SiteServer(project / "site")
     yield server
     server.close()
