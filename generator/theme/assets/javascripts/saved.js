@@ -75,17 +75,22 @@
 
   // --- the toggle ---------------------------------------------------------------------------------
   /** A Save toggle for a paper ({id, title, authors, more, day, key}); null without storage. */
+  /** A button that shows `verb` and is named "<verb> <title>" (one of many on a page). */
+  function namedButton(verb, title, className) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = className;
+    const name = document.createElement("span");
+    name.className = "papers-visually-hidden";
+    name.textContent = ` ${title}`;
+    button.append(verb, name);
+    return button;
+  }
   function button(paper) {
     const record = clean(paper);
     if (!available || !record) return null;
-    const toggle = document.createElement("button");
-    toggle.type = "button";
-    toggle.className = "papers-save";
+    const toggle = namedButton("Save", record.title, "papers-save");
     toggle.dataset.paper = record.id;
-    const name = document.createElement("span");
-    name.className = "papers-visually-hidden";
-    name.textContent = ` ${record.title}`; // "Save <title>": one of many toggles on a page
-    toggle.append("Save", name);
     toggle.setAttribute("aria-pressed", String(isSaved(record.id)));
     toggle.addEventListener("click", () => flip(record));
     return toggle;
@@ -392,14 +397,8 @@
         links.append(links.childNodes.length ? " · " : "", link);
       }
     }
-    const remove = document.createElement("button");
-    remove.type = "button";
-    remove.className = "papers-save papers-saved__remove";
+    const remove = namedButton("Remove", p.title, "papers-save papers-saved__remove");
     remove.dataset.remove = p.id;
-    const name = document.createElement("span");
-    name.className = "papers-visually-hidden";
-    name.textContent = ` ${p.title}`;
-    remove.append("Remove", name);
     li.append(title, meta, links, remove);
     return li;
   }
