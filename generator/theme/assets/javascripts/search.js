@@ -56,12 +56,14 @@
     return lunrReady;
   }
   let indexReady = null;
+  let indexMeta = null;
   /** The index (search-core.js Index), once meta.json and lunr.js are here. */
   function ready() {
     if (!indexReady) {
       indexReady = Promise.all([get("meta.json"), loadLunr()]).then(([meta]) => {
         if (!Core) throw new Error("search-core.js did not load");
         version = meta.version;
+        indexMeta = meta;
         return new Core.Index(get, meta);
       });
       indexReady.catch(() => { indexReady = null; }); // offline for a moment: try again next time
@@ -69,14 +71,101 @@
     return indexReady;
   }
 
+  // --- search by meaning (semantic.js): fetched on the first search, once ----------------------
+  // The files are named by their bytes' digest: asked for without ?v=, they stay in the
+  // browser's cache from one build to the next, and a new day fetches only what changed.
+  let semantic = null; // {ready: Promise of {model, vectors}, bytes, loaded, failed}
+  const queryVectors = new Map();
+  function loadScript(name) {
+    return new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = new URL(`assets/javascripts/${name}`, base).href;
+      script.onload = resolve;
+      script.onerror = () => reject(new Error(`${name} did not load`));
+      document.head.append(script);
+    });
+  }
+  async function fetchBytes(name) {
+    const response = await fetch(new URL(name, indexUrl));
+    if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
+    const buffer = await response.arrayBuffer();
+    semantic.loaded += buffer.byteLength;
+    semanticNote();
+    return buffer;
+  }
+  /** Start the one-time download, unless the visitor asked to save data (then a button asks). */
+  function startSemantic(meta, asked = false) {
+    if (semantic || !meta.semantic) return;
+    if (!asked && navigator.connection?.saveData) { semanticNote(meta); return; }
+    const m = meta.semantic;
+    semantic = { bytes: m.bytes, loaded: 0, failed: null, done: false };
+    semantic.ready = Promise.all([
+      loadScript("semantic.js"),
+      fetchBytes(m.model),
+      Promise.all(m.chunks.map(([name]) => fetchBytes(name))),
+      fetchBytes(m.rows),
+    ]).then(([, model, chunks, rows]) => {
+      const S = window.PapersSemantic;
+      const ready = { S, model: S.readModel(model), vectors: S.readVectors(m, chunks, rows) };
+      semantic.done = true;
+      semanticNote();
+      return ready;
+    });
+    semantic.ready.catch((error) => { semantic.failed = error; semanticNote(); });
+    semanticNote();
+  }
+  const megabytes = (n) => `${(n / 1e6).toFixed(1)} MB`;
+  /** The line under the results that says what the meaning search is doing. */
+  function semanticNote(meta = null) {
+    const text = !semantic
+      ? `Search by meaning needs a one-time download of ${megabytes(meta.semantic.bytes)}.`
+      : semantic.failed ? `Search by meaning is unavailable: ${semantic.failed.message}`
+      : semantic.done ? ""
+      : `Also searching by meaning: a one-time download, ${megabytes(semantic.loaded)} of ${megabytes(semantic.bytes)}…`;
+    for (const note of document.querySelectorAll("[data-papers-semantic]")) {
+      note.textContent = text;
+      note.hidden = !text;
+      if (!semantic && meta) {
+        const button = document.createElement("button");
+        button.type = "button";
+        button.className = "md-button papers-semantic__start";
+        button.textContent = "Download and search by meaning";
+        button.addEventListener("click", () => { startSemantic(meta, true); refresh(); });
+        note.append(" ", button);
+      }
+    }
+  }
+  let refresh = () => {}; // runs the current search again (the header's, or the page's)
+  /** The lexical result merged with the meaning ranking (semantic.js fuse), when it is here. */
+  async function hybrid(result, text, filters, sort) {
+    if (!semantic?.done || sort !== "relevance" || !result.clauses.length) return result;
+    const { S, model, vectors } = await semantic.ready;
+    if (!queryVectors.has(text)) queryVectors.set(text, model.encode(text));
+    const accepts = filters.active ? filters.accepts(await (await ready()).facets()) : null;
+    const nearest = S.rank(vectors, queryVectors.get(text), accepts);
+    const clauses = result.clauses.length;
+    const every = (d) => result.scores.has(d) && result.scores.get(d).matched === clauses;
+    return { ...result, docs: S.fuse(result.docs, every, nearest), semantic: true };
+  }
+
   // --- queries ----------------------------------------------------------------------------------
   const filtersOf = (state) => new Core.Filters({
     since: state.from || null, until: state.to || null, category: state.cat || null,
     org: state.org || null, hasCode: state.code === "1",
   });
-  /** Run a query (search-core.js run): {docs (sorted doc numbers), scores, matched, clauses}. */
+  /** Run a query (search-core.js run): {docs (sorted doc numbers), scores, matched, clauses};
+   * merged with the meaning ranking when that is here (hybrid). */
   async function run(text, filters = {}, sort = "relevance") {
-    return Core.run(await ready(), text, filters, sort);
+    filters = filters instanceof Core.Filters ? filters : new Core.Filters(filters);
+    const result = await Core.run(await ready(), text, filters, sort);
+    if (result.clauses.length) startSemantic(indexMeta); // the first search starts the download
+    return hybrid(result, text, filters, sort);
+  }
+  /** The same, once the meaning search is ready (null if it will not be). */
+  async function whenSemantic(text, filters, sort) {
+    if (!semantic || semantic.done || sort !== "relevance") return null;
+    try { await semantic.ready; } catch { return null; }
+    return run(text, filters, sort);
   }
   /** No words to search for, but filters: every paper they let through (newest first, or by
    * upvotes). Not a query: search-core.js and `papers search` need a word. */
@@ -97,12 +186,16 @@
     const shown = await Promise.all(docs.map((d) => index.display(d)));
     return shown.map(([id, title, authors, day, upvotes]) => ({ id, title, authors, day, upvotes }));
   }
-  /** "N papers", or how many have every word and how many some. */
+  /** "N papers", or how many have every word and how many some (or are near in meaning). */
   function summary(result) {
     const n = result.docs.length;
     if (!n) return "No papers match.";
     const clauses = result.clauses.length;
-    const every = clauses ? result.docs.filter((d) => result.scores.get(d).matched === clauses).length : n;
+    const every = clauses ? result.docs.filter((d) => result.scores.get(d)?.matched === clauses).length : n;
+    if (result.semantic && every < n) {
+      const some = every ? `${plural(every, "paper", "papers")} with every word; ` : "No paper has every word; ";
+      return `${some}${plural(n - every, "more has", "more have")} some of them or a near meaning.`;
+    }
     if (every === n) return plural(n, "paper", "papers");
     if (every === 0) return `No paper has every word; ${plural(n, "paper has", "papers have")} some.`;
     return `${plural(every, "paper", "papers")} with every word, ${n - every} more with some.`;
@@ -170,6 +263,15 @@
   const panel = form.querySelector(".papers-search__panel");
   const status = panel.querySelector("[role=status]");
   const list = panel.querySelector("ol");
+  /** A note line for the meaning search, made here (not in every page's HTML). */
+  function addNote(after) {
+    const note = document.createElement("p");
+    note.className = "papers-search__status papers-semantic";
+    note.dataset.papersSemantic = "";
+    note.hidden = true;
+    after.after(note);
+  }
+  addNote(status);
   const ids = async (docs) => (await display(docs)).map((p) => p.id);
   // For tests and benchmarks: run(text, filters, sort) is search-core.js's run on this index.
   window.papersSearch = { run, ids, ready, core: Core, timings: [] };
@@ -183,22 +285,16 @@
       const index = await ready();
       const result = await run(text);
       if (ticket !== latest) return; // typed on: skip fetching what would not be shown
-      const papers = await display(result.docs.slice(0, HEADER_RESULTS));
-      if (ticket !== latest) return; // a newer keystroke won
-      list.replaceChildren(...papers.map((p) => item(p, result, index)));
-      status.textContent = result.clauses.length ? summary(result) : emptyMessage(index, text);
-      if (result.docs.length > HEADER_RESULTS) {
-        const more = document.createElement("li");
-        const link = document.createElement("a");
-        link.href = searchPageUrl({ q: text });
-        link.textContent = `All ${result.docs.length.toLocaleString("en")} results, with filters →`;
-        more.className = "papers-result papers-result--more";
-        more.append(link);
-        list.append(more);
-      }
-      panel.hidden = false;
+      if (!(await drawHeader(result, text, index, ticket))) return;
       window.papersSearch.timings.push({ query: text, ms: performance.now() - started });
       form.dispatchEvent(new CustomEvent("papers:results", { detail: text }));
+      if (!result.semantic) {
+        // Lexical results are drawn; the meaning search's merge follows when it is ready.
+        const merged = await whenSemantic(text, new Core.Filters({}), "relevance");
+        if (merged && ticket === latest && (await drawHeader(merged, text, index, ticket))) {
+          form.dispatchEvent(new CustomEvent("papers:semantic", { detail: text }));
+        }
+      }
     } catch (error) {
       if (ticket !== latest) return;
       list.replaceChildren();
@@ -206,12 +302,31 @@
       panel.hidden = false;
     }
   }
+  /** Draw a result in the header panel; false when a newer keystroke won meanwhile. */
+  async function drawHeader(result, text, index, ticket) {
+    const papers = await display(result.docs.slice(0, HEADER_RESULTS));
+    if (ticket !== latest) return false;
+    list.replaceChildren(...papers.map((p) => item(p, result, index)));
+    status.textContent = result.clauses.length ? summary(result) : emptyMessage(index, text);
+    if (result.docs.length > HEADER_RESULTS) {
+      const more = document.createElement("li");
+      const link = document.createElement("a");
+      link.href = searchPageUrl({ q: text });
+      link.textContent = `All ${result.docs.length.toLocaleString("en")} results, with filters →`;
+      more.className = "papers-result papers-result--more";
+      more.append(link);
+      list.append(more);
+    }
+    panel.hidden = false;
+    return true;
+  }
   function searchPageUrl(state) {
     const url = new URL("search/", base);
     for (const [key, value] of Object.entries(state)) if (value) url.searchParams.set(key, value);
     return url.href;
   }
   input.addEventListener("input", onHeaderInput);
+  refresh = () => { if (input.value) onHeaderInput(); };
   input.addEventListener("focus", () => { ready().catch(() => {}); if (input.value && status.textContent) panel.hidden = false; });
   form.addEventListener("keydown", (event) => {
     const links = [...list.querySelectorAll("a")];
@@ -231,6 +346,7 @@
   if (!page) return;
   const out = document.getElementById("papers-search-results");
   const pageStatus = document.getElementById("papers-search-status");
+  addNote(pageStatus);
   const moreButton = document.getElementById("papers-search-more");
   const FIELDS = ["q", "from", "to", "cat", "org", "code", "sort"];
   let shown = 0;
@@ -298,12 +414,26 @@
       pageStatus.textContent = message;
       await showPage(ticket);
       page.dispatchEvent(new CustomEvent("papers:results"));
+      if (result.clauses.length && !result.semantic) {
+        // The meaning search's merge redraws the list when it is ready (unless the visitor
+        // searched again, or already asked for more results of this one).
+        const merged = await whenSemantic(state.q, filters, sort);
+        if (merged && ticket === pageTicket && shown <= PAGE_RESULTS) {
+          current = merged;
+          shown = 0;
+          out.replaceChildren();
+          pageStatus.textContent = summary(merged);
+          await showPage(ticket);
+          page.dispatchEvent(new CustomEvent("papers:semantic"));
+        }
+      }
     } catch (error) {
       if (ticket !== pageTicket) return;
       out.setAttribute("aria-busy", "false");
       pageStatus.textContent = `Search is unavailable: ${error.message}`;
     }
   }
+  refresh = () => search(readForm(), false);
   page.addEventListener("submit", (event) => { event.preventDefault(); search(readForm(), true); });
   page.addEventListener("change", () => search(readForm(), true));
   page.elements.q.addEventListener("input", () => search(readForm(), false));

@@ -1,0 +1,93 @@
+"""Ranking by meaning, and its fusion with the lexical ranking (``semantic.js``'s twin).
+
+**By meaning.** The query's integer vector (``model.QueryModel.encode``) times each paper's
+integer vector; the ``DEPTH`` best that the filters let through, ties to the lower document
+number. Integers on both sides, so Python and the browser rank alike to the last place.
+
+**Fusion**, for the relevance sort only (by upvotes or date, results are what the words
+match, as before):
+
+1. Papers matching every clause of the query keep their lexical order, at the top: an arXiv
+   id, an exact title, every word of a short query are never demoted.
+2. The rest is reciprocal-rank fusion (1/(K + rank), ranks from 0) of the lexical ranking's
+   and the semantic ranking's first ``DEPTH``, each weight 1, ties to the lower document
+   number: the constant and the depth of Hugging Face's hybrid paper search, and the best of
+   the grid on the dev set (benchmarks/semantic_eval.py).
+3. Then the remaining lexical matches, in lexical order, so every word match is still listed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from . import model as query_model
+
+DEPTH = 100
+K = 60
+
+
+class Semantic:
+    """The semantic files of an index, read on first use through ``get_bytes(path)``."""
+
+    def __init__(self, meta: dict, get_bytes: Callable[[str], bytes]):
+        self.meta = meta
+        self.get_bytes = get_bytes
+        self._model: query_model.QueryModel | None = None
+        self._docs: np.ndarray | None = None
+        self._rows: np.ndarray | None = None
+
+    @property
+    def model(self) -> query_model.QueryModel:
+        if self._model is None:
+            self._model = query_model.read(self.get_bytes(self.meta["model"]))
+        return self._model
+
+    def vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        """(row vectors as int32, each row's document number)."""
+        if self._docs is None:
+            dims = self.meta["dims"]
+            parts = [
+                query_model.unpack4(self.get_bytes(name), count * dims).reshape(count, dims)
+                for name, count in self.meta["chunks"]
+            ]
+            self._docs = (
+                np.concatenate(parts).astype(np.int32) if parts else np.zeros((0, dims), np.int32)
+            )
+            self._rows = np.frombuffer(self.get_bytes(self.meta["rows"]), dtype="<i4").astype(
+                np.int64
+            )
+        return self._docs, self._rows
+
+    def rank(self, text: str, accepts: Callable[[int], bool] | None = None) -> list[int]:
+        """The ``DEPTH`` documents nearest ``text`` in meaning, nearest first."""
+        query = self.model.encode(text)
+        if not query.any():
+            return []
+        docs, rows = self.vectors()
+        scores = docs @ query.astype(np.int32)
+        order = np.lexsort((rows, -scores.astype(np.int64)))
+        out: list[int] = []
+        for row in order.tolist():
+            doc = int(rows[row])
+            if accepts is None or accepts(doc):
+                out.append(doc)
+                if len(out) == DEPTH:
+                    break
+        return out
+
+
+def fuse(lexical: list[int], every: Callable[[int], bool], semantic: list[int]) -> list[int]:
+    """The final ranking (module docstring): ``every(doc)`` is whether a lexical result
+    matched every clause."""
+    protected = [d for d in lexical if every(d)]
+    kept = set(protected)
+    score: dict[int, float] = {}
+    for ranking in (lexical[:DEPTH], semantic[:DEPTH]):
+        for rank, doc in enumerate(ranking):
+            if doc not in kept:
+                score[doc] = score.get(doc, 0.0) + 1.0 / (K + rank)
+    fused = sorted(score, key=lambda d: (-score[d], d))
+    seen = kept | set(fused)
+    return protected + fused + [d for d in lexical if d not in seen]
