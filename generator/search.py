@@ -364,7 +364,7 @@ class Postings:
 
     @classmethod
     def of(cls, ordered: list[Paper], cache: Path | None = None) -> Postings:
-        vocab, doc, field_, term_, tf = _counts(ordered, cache)
+        vocab, doc, field_, term_, tf = counts(ordered, cache)
         weight = _weights(len(ordered), doc, field_, term_, tf)
         rank = np.empty(len(vocab), dtype=np.int64)
         rank[sorted(range(len(vocab)), key=vocab.__getitem__)] = np.arange(len(vocab))
@@ -411,7 +411,7 @@ class Postings:
             yield term_, out
 
 
-def _counts(
+def counts(
     ordered: list[Paper], cache: Path | None = None, fields: Iterable[int] | None = None
 ) -> tuple:
     """The term counts of every (paper, field), as columns: vocabulary, paper, field, term
@@ -518,13 +518,13 @@ class Analysed:
         )
 
     def columns(self) -> tuple:
-        """``_counts``' columns: vocabulary, then paper (the row), field, term and count."""
+        """``counts``' columns: vocabulary, then paper (the row), field, term and count."""
         doc = np.repeat(np.arange(len(self.starts) - 1, dtype=np.int32), np.diff(self.starts))
         return self.vocab, doc, self.field_, self.term_, self.tf
 
 
 def _analyse(texts: list[tuple[str, ...]]) -> tuple:
-    """``_counts``' columns for papers' field texts, numbered from 0. Many papers (a cold
+    """``counts``' columns for papers' field texts, numbered from 0. Many papers (a cold
     build) are analysed on every core, in slices, by fresh processes (forked ones would hold a
     copy of the whole build's memory)."""
     size = max(SLICE, -(-len(texts) // (4 * _cores())))
