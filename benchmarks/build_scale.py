@@ -5,7 +5,7 @@
 
 For each project (run in a fresh process, caches removed first): loading data/ (cold, then
 from the cache), rendering (cold, then a second render with no change), the search index
-(generator/search.py, written to docs/search-index/), the MkDocs build, and
+(generator/search/, written to docs/search-index/), the MkDocs build, and
 the total; per 1,000 papers; peak RSS of the process and of the build workers; output size;
 and the floor: python-markdown (the site's extensions) plus a trivial Jinja template over the
 same generated pages, in one process.

@@ -140,7 +140,7 @@ def cost(project: Path) -> str:
 
     cache = project / ".papers-cache"
     papers = sorted(Store(project / "data", cache=cache / "store").load_all(), key=lambda p: p.id)
-    threads = min(search._cores(), 4)
+    threads = min(search.analysis._cores(), 4)
     tracemalloc.start()
     start = time.perf_counter()
     rel.compute(papers, cache, rel.SHOWN, threads)

@@ -104,7 +104,7 @@ def glove_neighbours(path: Path, index: search.Index):
 
 def expanded_by(nearest, n: int, floor: float, index: search.Index) -> ev.SearchFn:
     """Each query word's neighbours match as a typo correction would (boost 1, not exact)."""
-    plain = search.expand
+    plain = search.query.expand
 
     def expand(clause: search.Clause, idx: search.Index) -> dict:
         found = plain(clause, idx)
@@ -116,11 +116,11 @@ def expanded_by(nearest, n: int, floor: float, index: search.Index) -> ev.Search
         return found
 
     def run(query: str) -> list[str]:
-        search.expand = expand
+        search.query.expand = expand  # where ``run`` finds it
         try:
             return [hit.id for hit in search.search(index, query)[: ev.K]]
         finally:
-            search.expand = plain
+            search.query.expand = plain
 
     return run
 

@@ -1,7 +1,7 @@
 """Related papers: for every paper, the few most similar papers of the whole archive (older and
 newer), by the cosine of TF-IDF vectors of their titles, AI keywords and abstracts.
 
-The terms are the search index's own analysis (``search._counts``: the same stemmed words, kept
+The terms are the search index's own analysis (``search.counts``: the same stemmed words, kept
 between builds), so a build analyses no text twice. Similarities are sparse matrix products
 (scipy, and sparse_dot_topn, which keeps only each row's best as it multiplies), so memory
 stays proportional to the papers, not their pairs.
@@ -252,11 +252,11 @@ def reference(papers: list[Paper]) -> np.ndarray:
 
 def vectors(ordered: list[Paper], cache: Path | None) -> tuple[sparse.csr_matrix, np.ndarray]:
     """Unit-length TF-IDF rows of the papers, a row each in order, from the search index's
-    analysis (``search._counts``, kept in ``cache``), and each term's document frequency in
+    analysis (``search.counts``, kept in ``cache``), and each term's document frequency in
     the ``reference`` papers (IDF's). Built on arrays in place, and the analysis let go early:
     at 50k papers each copy of the matrix is 50 MB."""
     read = [i for i, (name, _) in enumerate(search.FIELDS) if BOOSTS.get(name)]
-    vocab, doc, field_, term_, tf = search._counts(ordered, cache, read)
+    vocab, doc, field_, term_, tf = search.counts(ordered, cache, read)
     papers = len(ordered)
     boost = np.array([BOOSTS.get(name, 0.0) for name, _ in search.FIELDS], dtype=np.float32)
     # Columns in term order, not the analysis cache's (which depends on its history): a row's

@@ -33,7 +33,7 @@ CACHE_DIR = ".papers-cache"  # working state that is not data; git ignores it
 # hand-written pages): git ignores it, `make clean` removes it, the render sweeps it of stale
 # files, and the MkDocs hook (generator/theme/hooks.py) adds its files to the build.
 GENERATED_DIR = "generated"
-INDEX_DIR = "search-index"  # the search index, in the generated folder (generator/search.py)
+INDEX_DIR = "search-index"  # the search index, in the generated folder (generator/search/)
 
 Word = Annotated[str, StringConstraints(min_length=1)]
 

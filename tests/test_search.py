@@ -358,8 +358,8 @@ def test_the_index_is_rebuilt_only_when_papers_change(tmp_path, papers):
 def test_kept_analysis_gives_the_index_a_fresh_analysis_gives(tmp_path, papers, monkeypatch):
     """The index of edited, added and removed papers, built on the analysis kept from the last
     build, is the index built from scratch; a kept analysis of other rules is not used."""
-    monkeypatch.setattr(search, "SLICE", 40)  # the cold build analyses in worker processes
-    monkeypatch.setattr(search, "_cores", lambda: 2)
+    monkeypatch.setattr(search.analysis, "SLICE", 40)  # the cold build analyses in worker processes
+    monkeypatch.setattr(search.analysis, "_cores", lambda: 2)
     cache = tmp_path / "cache"
     assert search.build_files(papers, cache) == search.build_files(papers)
     kept = (cache / search.Analysed.FILE).read_bytes()
@@ -369,8 +369,8 @@ def test_kept_analysis_gives_the_index_a_fresh_analysis_gives(tmp_path, papers, 
     assert search.build_files(changed, cache) == search.build_files(changed)
     assert search.build_files(papers, cache) == search.build_files(papers)
     (cache / search.Analysed.FILE).write_bytes(kept)
-    monkeypatch.setattr(search, "code_version", lambda: "other rules")
-    monkeypatch.setattr(search, "analyze", lambda text: ["kiwi"] if text else [])
+    monkeypatch.setattr(search.analysis, "code_version", lambda: "other rules")
+    monkeypatch.setattr(search.analysis, "analyze", lambda text: ["kiwi"] if text else [])
     assert search.build_files(changed, cache) == search.build_files(changed)
 
 

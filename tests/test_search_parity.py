@@ -1,4 +1,4 @@
-"""One specification, two implementations: generator/search.py and search-core.js (under Node)
+"""One specification, two implementations: generator/search/ and search-core.js (under Node)
 must analyse every string alike and rank every query alike.
 
 The index of the bundled data (data/) is built by ``generator.search`` into a tmp folder;
@@ -262,7 +262,7 @@ def test_analysis_and_queries_agree_with_python(bundled, tmp_path):
     queries, texts = _strings(papers)
     assert len(queries) >= 10_000
     index = search.Index.from_folder(folder)
-    facets = search._facets_of(index)
+    facets = search.query._facets_of(index)
     rng = random.Random(SEED + 1)
     runs: list[tuple[str, str, search.Filters, dict | None]] = []
     for n, text in enumerate(queries):
@@ -356,7 +356,7 @@ def _random_words(rng: random.Random, n: int) -> list[str]:
 
 def test_stems_agree_on_corpus_and_random_words(bundled, tmp_path):
     """lunr.js's stemmer (with letters beyond U+FFFF counted as one, search-core.js) and
-    generator/search.py's: the bundled data's words, random letter strings and suffixes,
+    generator/search/'s: the bundled data's words, random letter strings and suffixes,
     non-ASCII and astral letters."""
     papers, folder = bundled
     rng = random.Random(SEED + 3)
@@ -374,9 +374,9 @@ def test_stems_agree_on_corpus_and_random_words(bundled, tmp_path):
     assert [(w, p, j) for w, p, j in zip(words, python, js, strict=True) if p != j] == []
 
 
-# Words on which lunr.py's Porter stemmer and lunr.js's used to differ (generator/search.py's
-# _Stemmer now follows lunr.js): lunr.js's step 1 patterns want a letter before "sses", "ies"
-# and "eed" (^(.+?)(ss|i)es$, ^(.+?)eed$), and lunr.js never undoubles "yy".
+# Words on which lunr.py's Porter stemmer and lunr.js's used to differ (the _Stemmer of
+# generator/search/analysis.py now follows lunr.js): lunr.js's step 1 patterns want a letter
+# before "sses", "ies" and "eed" (^(.+?)(ss|i)es$, ^(.+?)eed$), and lunr.js never undoubles "yy".
 ODD_WORDS = {
     "sses": "sse",
     "ies": "ie",

