@@ -398,10 +398,12 @@ def _open_store(settings: Settings, cached: bool = False) -> Store:
 
 def _update_search_index(settings: Settings, store: Store, papers: list) -> None:
     """Bring the site's search index alone up to date with ``papers``."""
+    from . import semantic
     from .outputs import Writer
     from .render import make_env, salt
 
-    output = search.index_output(papers, store.hashes, settings.cache_dir)
+    part = semantic.index_part(settings)
+    output = search.index_output(papers, store.hashes, settings.cache_dir, part)
     writer = Writer(settings.generated_dir, settings.cache_dir, salt(settings, make_env()))
     writer.write([output], sweep=False)
     _note_index_data(settings, store)
@@ -417,7 +419,8 @@ def _data_key(settings: Settings, store: Store) -> str:
     """What the search index depends on: the records (file sizes and times: cheap at 50k),
     the topic filter and the index code."""
     topics = settings.topics.model_dump_json()
-    return f"{store.fingerprint()} {topics} {search.code_version()}"
+    meaning = f"{settings.semantic} {settings.semantic_model}"
+    return f"{store.fingerprint()} {topics} {meaning} {search.code_version()}"
 
 
 def _search_index(ctx: Context) -> search.Index:
@@ -524,14 +527,16 @@ Examples:
   papers search agents --since 2025-01-01 --org nvidia --has-code
   papers search https://arxiv.org/abs/2405.12345v2   # an arXiv id, as pasted
   papers search transfomer                           # a typo finds "transformer"
+  papers search "how can robots learn from videos of people"   # by meaning too
 
 \b
 Searches titles, authors, arXiv ids, organisations, AI keywords and abstracts of every paper in
 data/ (the site's topic filter applies), ranked exactly as the site's search box ranks them:
 papers matching every word first, then those matching fewer; lunr's BM25 weights, title and id
 matches first. The last word also matches as a prefix unless the query ends with a space, as
-when typing in the search box. It reads the index `papers build` wrote, rebuilding it first if
-data/ changed since.
+when typing in the search box. With extra.papers.semantic (the default), papers near the
+query in meaning merge in below the papers that have every word, as on the site. It reads
+the index `papers build` wrote, rebuilding it first if data/ changed since.
 """
 
 
@@ -561,7 +566,9 @@ def search_cmd(ctx: Context, query: str, limit: int, sort: str, **options) -> No
         org=options["org"],
         has_code=options["has_code"],
     )
-    result = search.run(index, query, filters, sort)
+    from .semantic import rank as meaning
+
+    result = meaning.run(index, query, filters, sort)
     hits = [search.hit(index, doc, result) for doc in result.docs[:limit]]
     for rank, hit in enumerate(hits, 1):
         click.echo(f"{rank:>3}. {hit.id:<12} {hit.day} ▲{hit.upvotes:<4} {hit.title}")

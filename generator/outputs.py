@@ -138,6 +138,9 @@ class Writer:
         for path in list(folder.rglob("*")):
             if path.is_file() and path.relative_to(folder).as_posix() not in files:
                 path.unlink()
+        for path in sorted(folder.rglob("*"), key=lambda p: -len(p.parts)):
+            if path.is_dir() and not any(path.iterdir()):
+                path.rmdir()  # a part of the group that is gone (semantic/ when switched off)
         return written, len(files)
 
     def _remove_stale(self, result: Written, owned: set[str]) -> None:

@@ -22,7 +22,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import citation, escape, related, search, stats
+from . import citation, escape, related, search, semantic, stats
 from .archive import SLUG_RE, Archive, Topic, day_url, paper_url, period_url, week_key
 from .feeds import KINDS, OPML, Feed, opml, render_feed
 from .model import HUB_REPO_ID_RE, Paper
@@ -118,7 +118,7 @@ def render(
     env = env or make_env()
     similar = related.cached(papers, hashes or {}, cache, settings.related_papers, settings.jobs)
     pages = Pages(settings, env, Archive(papers), hashes or {}, similar)
-    index = search.index_output(papers, hashes or {}, cache)
+    index = search.index_output(papers, hashes or {}, cache, semantic.index_part(settings))
     writer = Writer(settings.generated_dir, cache, salt(settings, env), settings.build_jobs)
     return writer.write(chain(pages.outputs(), [index]))
 

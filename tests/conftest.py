@@ -31,9 +31,30 @@ def update_goldens(request: pytest.FixtureRequest) -> bool:
     return request.config.getoption("--update-goldens")
 
 
+_TINY_MODEL: list[Path] = []
+
+
+def tiny_model() -> Path:
+    """The session's tiny sentence model (tests/tiny_model.py), made on first use from the
+    bundled papers' texts: every project's search by meaning runs on it, in seconds; the
+    packaged MiniLM's quality is the benchmarks' business (benchmarks/hybrid_eval.py)."""
+    if not _TINY_MODEL:
+        import tempfile
+
+        from generator.store import Store
+
+        from .tiny_model import make
+
+        texts = [f"{p.title} {p.abstract}" for p in Store(ROOT / "data").load_all()]
+        _TINY_MODEL.append(make(Path(tempfile.mkdtemp(prefix="tiny-model-")), texts))
+    return _TINY_MODEL[0]
+
+
 def make_project(where: Path, site_url: str | None = None, **settings: object) -> Path:
     """A copy of this project's site skeleton (config, hand-written docs, theme), no data;
-    ``settings`` are written under ``extra.papers`` in its mkdocs.yml."""
+    ``settings`` are written under ``extra.papers`` in its mkdocs.yml (``semantic_model``:
+    the tiny model unless given)."""
+    settings.setdefault("semantic_model", str(tiny_model()))
     where.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "mkdocs.yml", where / "mkdocs.yml")
     shutil.copytree(ROOT / "docs", where / "docs")

@@ -262,7 +262,7 @@ def test_analysis_and_queries_agree_with_python(bundled, tmp_path):
     queries, texts = _strings(papers)
     assert len(queries) >= 10_000
     index = search.Index.from_folder(folder)
-    facets = search.query._facets_of(index)
+    facets = search.facets_of(index)
     rng = random.Random(SEED + 1)
     runs: list[tuple[str, str, search.Filters, dict | None]] = []
     for n, text in enumerate(queries):

@@ -24,10 +24,14 @@ from ..escape import printable
 from ..outputs import Output
 from ..settings import INDEX_DIR
 from .analysis import _DIGITS2, FIELDS, RULES, counts
-from .disk import FORMAT, Encoded, _json, index_files
+from .disk import FORMAT, Binary, Encoded, _json, index_files
 
 if TYPE_CHECKING:  # only named in annotations: `papers search` never loads the model
     from ..model import Paper
+
+# The search by meaning's part (generator.semantic, a later stage: passed in, not imported):
+# from the papers in document order, its files (path -> bytes) and its meta.json entry.
+Semantic = Callable[[list["Paper"]], tuple[dict[str, bytes], dict]]
 
 K1, B = 1.2, 0.75  # lunr's BM25 defaults
 CHUNK = 5  # papers per display chunk (results are scattered: small chunks, few bytes)
@@ -40,9 +44,13 @@ def search_order(papers: Iterable[Paper]) -> list[Paper]:
     return sorted(papers, key=lambda p: (-p.daily_date.toordinal(), -p.upvotes, p.id))
 
 
-def build_files(papers: Iterable[Paper], cache: Path | None = None) -> dict[str, Any]:
+def build_files(
+    papers: Iterable[Paper], cache: Path | None = None, semantic: Semantic | None = None
+) -> dict[str, Any]:
     """Every file of the index, by path, as JSON-ready values or ``Encoded`` JSON;
-    ``cache``: a folder where the analysis of the papers' texts is kept for the next build."""
+    ``cache``: a folder where the analysis of the papers' texts is kept for the next build;
+    ``semantic``: what makes the search by meaning's files (``generator.semantic``), given the
+    papers in document order: its ``Binary`` files join the index, its entry meta.json."""
     ordered = search_order(papers)
     postings = Postings.of(ordered, cache)
     df = dict(zip(postings.terms, postings.doc_frequencies(), strict=True))
@@ -58,6 +66,10 @@ def build_files(papers: Iterable[Paper], cache: Path | None = None) -> dict[str,
         files[f"docs/{start // CHUNK}.json"] = Encoded(_json([_display(p) for p in chunk_]))
     files["facets.json"] = _facets(ordered)
     files["meta.json"] = _meta(len(ordered))
+    if semantic is not None:
+        extra, entry = semantic(ordered)
+        files.update((rel, Binary(data)) for rel, data in extra.items())
+        files["meta.json"]["semantic"] = entry
     return files
 
 
@@ -224,9 +236,18 @@ def _meta(papers: int) -> dict:
     return {"format": FORMAT, "chunk": CHUNK, "papers": papers, "rules": RULES}
 
 
-def index_output(papers: list[Paper], hashes: dict[str, str], cache: Path | None) -> Output:
+def index_output(
+    papers: list[Paper],
+    hashes: dict[str, str],
+    cache: Path | None,
+    semantic: tuple[Semantic, str] | None = None,
+) -> Output:
     """The index, as one output of the writer (``outputs.py``): the folder ``search-index/``,
-    keyed by every record's hash (None, always made, for records not from the store)."""
+    keyed by every record's hash (None, always made, for records not from the store) and,
+    with ``semantic`` (its files' maker and the model's fingerprint), the model."""
     known = all(p.id in hashes for p in papers)
     key = tuple(sorted((p.id, hashes[p.id]) for p in papers)) if known else None
-    return Output(INDEX_DIR, key, lambda: index_files(build_files(papers, cache)), group=True)
+    make, model = semantic or (None, "")
+    if key is not None and semantic:
+        key += (("model", model),)
+    return Output(INDEX_DIR, key, lambda: index_files(build_files(papers, cache, make)), group=True)

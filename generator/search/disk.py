@@ -1,8 +1,9 @@
 """The search index on disk: the bytes of its files and the versions they carry.
 
 ``FORMAT`` is the layout search-core.js reads; ``Encoded`` and ``_json`` are how every file's
-value becomes JSON bytes; ``index_files`` encodes a built index (``build.build_files``) and
-stamps meta.json with the digest of the rest; ``code_version`` changes with any module of this
+value becomes JSON bytes (``Binary`` files, the semantic side's, stay as they are);
+``index_files`` encodes a built index (``build.build_files``) and stamps meta.json with the
+digest of the rest; ``code_version`` changes with any module of this
 package, for what is kept on disk on the strength of this code (the term counts of
 ``analysis``, `papers search`'s stamp, the related papers' cache). Imports no other module of
 the package: every other one imports it.
@@ -24,8 +25,12 @@ class Encoded(bytes):
     (~0.5 GB). ``Index.from_files`` decodes them on demand."""
 
 
+class Binary(bytes):
+    """A file that is not JSON (the ``semantic/`` vectors and model): written as it is."""
+
+
 def _json(value) -> bytes:
-    if isinstance(value, Encoded):
+    if isinstance(value, (Encoded, Binary)):
         return bytes(value)
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 

@@ -63,10 +63,12 @@ def parse_query(text: str) -> list[Clause]:
 class Index:
     """The index as the browser sees it: files read on demand through ``get(path)``."""
 
-    def __init__(self, get: Callable[[str], Any]):
+    def __init__(self, get: Callable[[str], Any], get_bytes: Callable[[str], bytes] | None = None):
         self.get = get
+        self.get_bytes = get_bytes  # the files that are not JSON (the semantic side's)
         self.meta = get("meta.json")
         self.papers = self.meta["papers"]
+        self.extras: dict[str, Any] = {}  # what later stages keep per index (the vectors)
 
     @classmethod
     def from_files(cls, files: dict[str, Any]) -> Index:
@@ -75,7 +77,7 @@ class Index:
             value = files.get(rel, {})
             return json.loads(value) if isinstance(value, Encoded) else value
 
-        return cls(lru_cache(maxsize=None)(read))
+        return cls(lru_cache(maxsize=None)(read), lambda rel: bytes(files[rel]))
 
     @classmethod
     def from_folder(cls, folder: Path) -> Index:
@@ -83,7 +85,7 @@ class Index:
             path = folder / rel
             return json.loads(path.read_bytes()) if path.exists() else {}
 
-        return cls(lru_cache(maxsize=None)(read))
+        return cls(lru_cache(maxsize=None)(read), lambda rel: (folder / rel).read_bytes())
 
     def shard(self, kind: str, word: str) -> dict[str, list[int]]:
         key = prefix_key(word) if kind == "d" else suffix_key(word)
@@ -324,14 +326,14 @@ def run(index: Index, text: str, filters: Filters = Filters(), sort: str = "rele
         # Sorted by upvotes or date, partial matches would bury the papers asked for.
         docs = docs[every]
     if filters:
-        accepts = filters.accepts(_facets_of(index))
+        accepts = filters.accepts(facets_of(index))
         docs = docs[[accepts(d) for d in docs.tolist()]] if len(docs) else docs
     order = np.lexsort(_sort_keys(sort, scores, docs, len(clauses), index))
     matched = {t for terms in expanded for t in terms}
     return Result(docs[order].tolist(), scores, matched, clauses)
 
 
-def _facets_of(index: Index) -> dict:
+def facets_of(index: Index) -> dict:
     facets = index.get("facets.json")
     if "days" not in facets:
         running, days = 0, []
@@ -350,7 +352,7 @@ def _sort_keys(sort: str, scores: Scores, docs: np.ndarray, clauses: int, index:
         return [docs]  # document numbers are newest first
     relevance = [docs, -scores.score[docs], -scores.exact[docs], scores.matched[docs] < clauses]
     if sort == "upvotes":
-        return [*relevance, -np.array(_facets_of(index)["up"], dtype=np.int64)[docs]]
+        return [*relevance, -np.array(facets_of(index)["up"], dtype=np.int64)[docs]]
     return relevance
 
 
@@ -363,8 +365,10 @@ def search(
 
 
 def hit(index: Index, doc: int, result: Result) -> Hit:
+    """What result ``doc`` shows; a paper found by meaning alone scores 0 by its words."""
     paper_id, title, authors, day, upvotes = index.display(doc)
-    return Hit(doc, paper_id, title, authors, day, upvotes, result.scores[doc].score)
+    found = result.scores.get(doc) if result.scores else None
+    return Hit(doc, paper_id, title, authors, day, upvotes, found.score if found else 0)
 
 
 def build_index(papers: Iterable[Paper]) -> Index:

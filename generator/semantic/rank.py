@@ -22,6 +22,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .. import search
 from . import model as query_model
 
 DEPTH = 100
@@ -91,3 +92,38 @@ def fuse(lexical: list[int], every: Callable[[int], bool], semantic: list[int]) 
     fused = sorted(score, key=lambda d: (-score[d], d))
     seen = kept | set(fused)
     return protected + fused + [d for d in lexical if d not in seen]
+
+
+def semantic_of(index: search.Index) -> Semantic | None:
+    """The index's semantic side, read once per index; None for an index built without it."""
+    entry = index.meta.get("semantic")
+    if not entry or index.get_bytes is None:
+        return None
+    if "semantic" not in index.extras:
+        index.extras["semantic"] = Semantic(entry, index.get_bytes)
+    return index.extras["semantic"]
+
+
+NO_FILTERS = search.Filters()
+
+
+def run(
+    index: search.Index, text: str, filters: search.Filters = NO_FILTERS, sort: str = "relevance"
+) -> search.Result:
+    """``search.run``, merged with the ranking by meaning (``fuse``) when the index has one
+    and results are sorted by relevance (semantic.js ``hybrid``)."""
+    result = search.run(index, text, filters, sort)
+    semantic = semantic_of(index)
+    if semantic is None or sort != "relevance" or not result.clauses:
+        return result
+    accepts = filters.accepts(search.facets_of(index)) if filters else None
+    nearest = semantic.rank(text, accepts)
+    clauses = len(result.clauses)
+    scores = result.scores
+
+    def every(doc: int) -> bool:
+        found = scores.get(doc)
+        return found is not None and found.matched == clauses
+
+    result.docs = fuse(result.docs, every, nearest)
+    return result

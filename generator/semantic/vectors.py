@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 DOC_STEP = 0.02  # a component's step: +-0.16 covers a unit vector's 384 components (sd 0.05)
 CHUNK = 4096
 CACHE_FILE = "semantic-vectors.npz"
+SAVE_EVERY = 180  # seconds between writes of the cache while a cold build embeds
 
 
 def text(paper: Paper) -> str:
@@ -63,10 +65,10 @@ class Store:
         return [i for i, d in enumerate(digests) if d not in self.rows]
 
     def save(self, keep: list[bytes]) -> None:
-        """Write the vectors of ``keep`` (the current papers'): the file holds no others."""
+        """Write the vectors of ``keep`` (the current papers') made so far: no others."""
         if self.path is None:
             return
-        keys = sorted(set(keep))
+        keys = sorted(set(keep) & self.rows.keys())
         buffer = io.BytesIO()
         np.savez(
             buffer,
@@ -92,20 +94,23 @@ def embed(
     papers: list[Paper], encoder: Encoder, cache: Path | None, progress: Callable | None = None
 ) -> np.ndarray:
     """Every paper's quantized vector (papers x dims, int8), embedding only what ``cache``
-    does not hold, in batches of 256 (the cache is written after each, so an interrupted
-    cold build keeps what it made)."""
+    does not hold, in batches of 256; the cache is written at the end and every few minutes
+    between, so an interrupted cold build keeps most of what it made."""
     digests = [digest(p, encoder.digest) for p in papers]
     store = Store(cache / CACHE_FILE if cache else None)
     todo = store.missing(digests)
+    saved = time.monotonic()
     for start in range(0, len(todo), 256):
         batch = todo[start : start + 256]
         vectors = quantize(encoder.encode([text(papers[i]) for i in batch]))
         store.rows.update((digests[i], v) for i, v in zip(batch, vectors, strict=True))
-        store.save(digests)
+        if time.monotonic() - saved > SAVE_EVERY:
+            store.save(digests)
+            saved = time.monotonic()
         if progress:
             progress(len(batch))
-    if not todo and len(store.rows) != len(set(digests)):
-        store.save(digests)  # papers left the archive: their vectors go
+    if todo or len(store.rows) != len(set(digests)):
+        store.save(digests)  # and papers that left the archive: their vectors go
     return (
         np.stack([store.rows[d] for d in digests])
         if papers

@@ -1,0 +1,238 @@
+"""Search by meaning (generator/semantic/, semantic.js) on the bundled data, with the tiny model
+of tests/tiny_model.py: the tokenizer against Hugging Face's, the query encoder file against
+the model, Python against the browser's code under Node, the kept vectors, the fusion's
+promises, and `papers` with the switch on and off."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from generator import search
+from generator.semantic import encoder, model, rank, tokenizer, vectors
+from generator.store import Store
+
+from .conftest import ROOT, configure, make_project, papers, tiny_model
+from .site_tools import require
+
+SCRIPT = Path(__file__).parent / "semantic_parity.js"
+SEED = 20261206
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    return Store(ROOT / "data").load_all()
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    return encoder.load(tiny_model())
+
+
+@pytest.fixture(scope="module")
+def built(bundled, tiny, tmp_path_factory):
+    """The bundled papers' index with its semantic side, in memory and on disk."""
+    from generator.semantic import _files_fn
+
+    cache = tmp_path_factory.mktemp("cache")
+    files = search.build_files(bundled, None, _files_fn(tiny_model(), cache))
+    folder = tmp_path_factory.mktemp("index")
+    for rel, data in search.index_files(files).items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_bytes(data)
+    return search.Index.from_folder(folder), folder
+
+
+def _texts(bundled) -> list[str]:
+    rng = random.Random(SEED)
+    texts = [p.title for p in bundled] + [p.abstract[:300] for p in bundled[:100]]
+    texts += [
+        "",
+        " ",
+        "naïve Bayes, état-de-l'art",
+        "LLM's CoT (w/ RL)",
+        "視頻 diffusion",
+        "a" * 150,
+    ]
+    texts += ["\u2028line\u2029para\tTab\x00nul\ufffd", "Ǆemo ﬁne Σίσυφος", "x\u0301\u0327y"]
+    for _ in range(200):
+        texts.append(
+            "".join(
+                chr(rng.choice([rng.randint(32, 126), rng.randint(0xA0, 0x2FF)])) for _ in range(20)
+            )
+        )
+    return texts
+
+
+def test_tokenizer_matches_hugging_face_tokenizers(bundled):
+    from tokenizers import Tokenizer
+
+    hf = Tokenizer.from_file(str(tiny_model() / "tokenizer.json"))
+    hf.no_padding()
+    vocab = hf.get_vocab()
+    special = {name: vocab[name] for name in ("[CLS]", "[SEP]", "[UNK]")}
+    differ = [
+        t for t in _texts(bundled) if tokenizer.encode(t, vocab, special, 10**6) != hf.encode(t).ids
+    ]
+    assert differ == []
+
+
+def test_query_encoder_file_encodes_as_the_model_does(tiny):
+    queries = ["diffusion models for video", "how do agents use tools", "Qwen2.5 reasoning RL"]
+    data = model.export(tiny)
+    read = model.read(data)
+    exact = tiny.encode(queries)
+    for q, full in zip(queries, exact, strict=True):
+        v = read.encode(q).astype(np.float64)
+        assert v @ full / np.linalg.norm(v) > 0.98  # int8 layers, 4-bit word pieces
+    assert read.encode("").tolist() == [0] * tiny.dims
+    with pytest.raises(ValueError, match="DPSM"):
+        model.read(b"nope" + data[4:])
+
+
+def test_int4_packing_round_trips():
+    values = np.array([-8, -7, -1, 0, 1, 7, 3], dtype=np.int8)
+    assert model.unpack4(model.pack4(values), len(values)).tolist() == values.tolist()
+
+
+def _queries(bundled) -> list[list]:
+    rng = random.Random(SEED)
+    words = [w for p in bundled for w in f"{p.title} {p.abstract}".split()]
+    outsider = yaml.safe_load((ROOT / "benchmarks/relevance/queries.yaml").read_text())
+    queries = (
+        [q["query"] for q in outsider] + [p.title for p in bundled[:40]] + _texts(bundled)[-60:]
+    )
+    queries += [" ".join(rng.choice(words) for _ in range(rng.randint(1, 9))) for _ in range(300)]
+    jobs = [[q, "relevance", None] for q in queries]
+    for job in rng.sample(jobs, 40):
+        jobs.append([job[0], rng.choice(["upvotes", "newest"]), None])
+        jobs.append([job[0], "relevance", {"category": "cs.CV"}])
+    return jobs
+
+
+def test_python_and_javascript_rank_alike(bundled, built, tmp_path):
+    require(shutil.which("node"), "node (Node.js)")
+    index, folder = built
+    jobs = _queries(bundled)
+    (tmp_path / "jobs.json").write_text(json.dumps({"queries": jobs, "top": 20}))
+    done = subprocess.run(
+        ["node", str(SCRIPT), str(folder), str(tmp_path / "jobs.json")],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    javascript = json.loads(done.stdout)["results"]
+    meaning = rank.semantic_of(index)
+    differ = []
+    for (text, sort, filters), js in zip(jobs, javascript, strict=True):
+        f = search.Filters(category=filters["category"]) if filters else search.Filters()
+        result = rank.run(index, text, f, sort)
+        accepts = f.accepts(search.facets_of(index)) if f else None
+        python = {
+            "tokens": meaning.model.tokens(text),
+            "query": meaning.model.encode(text).tolist(),
+            "nearest": meaning.rank(text, accepts),
+            "docs": result.docs[:20],
+            "count": len(result.docs),
+        }
+        if python != js:
+            differ.append((text, sort, [k for k in python if python[k] != js[k]]))
+    assert differ == [], differ[:10]
+    assert sum(1 for j in javascript if j["nearest"]) > len(jobs) / 2  # the side was exercised
+
+
+def test_every_word_matches_keep_their_rank(bundled, built):
+    index, _ = built
+    order = search.search_order(bundled)
+    queries = [order[3].id, f"arXiv:{order[7].id}v2", order[11].title, "diffusion video", "agents"]
+    for text in queries:
+        lexical = search.run(index, text)
+        every = [d for d in lexical.docs if lexical.scores[d].matched == len(lexical.clauses)]
+        assert every, text
+        assert rank.run(index, text).docs[: len(every)] == every, text
+
+
+def test_meaning_fills_in_below_and_sorts_keep_their_meaning(built):
+    index, _ = built
+    text = "robots learning household chores from human videos"
+    lexical, hybrid = search.run(index, text), rank.run(index, text)
+    nearest = rank.semantic_of(index).rank(text)
+    assert set(nearest[:20]) <= set(hybrid.docs), "the meaning side's best are listed"
+    assert set(lexical.docs) <= set(hybrid.docs), "every word match is still listed"
+    for sort in ("upvotes", "newest"):
+        assert rank.run(index, text, sort=sort).docs == search.run(index, text, sort=sort).docs
+
+
+def test_vectors_are_kept_and_only_new_or_edited_papers_are_embedded(bundled, tiny, tmp_path):
+    some = bundled[:30]
+    made: list[int] = []
+    first = vectors.embed(some, tiny, tmp_path, made.append)
+    assert sum(made) == 30
+    made.clear()
+    again = vectors.embed(some, tiny, tmp_path, made.append)
+    assert made == [] and (again == first).all()
+    edited = [
+        some[0].model_copy(update={"abstract": "A new abstract about protein folding."}),
+        *some[1:20],
+    ]
+    vectors.embed(edited, tiny, tmp_path, made.append)
+    assert sum(made) == 1
+    kept = vectors.Store(tmp_path / vectors.CACHE_FILE).rows
+    assert len(kept) == 20, "papers that left the archive leave the cache"
+    (tmp_path / vectors.CACHE_FILE).write_bytes(b"not a zip")
+    made.clear()
+    assert (vectors.embed(edited, tiny, tmp_path, made.append)[1:] == first[1:20]).all()
+    assert sum(made) == 20, "a damaged cache is made again, to the same vectors"
+
+
+def test_semantic_files_are_named_by_their_bytes_and_a_new_day_changes_only_the_last_chunks(
+    bundled, tiny, monkeypatch
+):
+    ordered = search.search_order(bundled)
+    found = vectors.embed(ordered, tiny, None)
+    data = model.export(tiny)
+    monkeypatch.setattr(vectors, "CHUNK", 100)
+    files, meta = vectors.index_files(ordered, found, data)
+    newest = max(p.daily_date for p in ordered)
+    older = [p for p in ordered if p.daily_date < newest]
+    _, meta_before = vectors.index_files(older, vectors.embed(older, tiny, None), data)
+    assert all(hashlib.sha1(b).hexdigest()[:12] in name for name, b in files.items())
+    full = len(older) // 100  # the chunks the new day's papers do not reach
+    assert full >= 2 and meta["chunks"][:full] == meta_before["chunks"][:full]
+    assert meta["chunks"][full:] != meta_before["chunks"][full:]
+    assert meta["model"] == meta_before["model"] and meta["rows"] != meta_before["rows"]
+
+
+def test_build_with_and_without_semantic(tmp_path):
+    project = make_project(tmp_path / "p")
+    shutil.copytree(ROOT / "data", project / "data")
+    assert papers(project, "render").exit_code == 0
+    index = project / "generated" / "search-index"
+    meta = json.loads((index / "meta.json").read_text())
+    assert {meta["semantic"]["model"], meta["semantic"]["rows"]} <= {
+        f"semantic/{p.name}" for p in (index / "semantic").iterdir()
+    }
+    found = papers(project, "search", "-n", "3", "zqxv wkkp")  # no word of it is in any paper
+    assert found.exit_code == 0 and "100 paper(s) match" in found.output
+    configure(project, semantic="false")
+    assert papers(project, "render").exit_code == 0
+    assert "semantic" not in json.loads((index / "meta.json").read_text())
+    assert not (index / "semantic").exists()
+    assert "0 paper(s) match" in papers(project, "search", "zqxv wkkp").output
+
+
+def test_a_model_folder_that_is_not_one_is_a_clear_error(tmp_path):
+    project = make_project(tmp_path / "p", semantic_model="not-a-model")
+    (project / "not-a-model").mkdir()
+    shutil.copytree(ROOT / "data", project / "data")
+    result = papers(project, "render")
+    assert result.exit_code != 0
+    assert "extra.papers.semantic_model" in result.output and "model.safetensors" in result.output
