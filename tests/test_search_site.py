@@ -10,6 +10,7 @@ under Node).
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -18,6 +19,7 @@ import yaml
 from playwright.sync_api import expect
 
 from generator import search
+from generator.semantic import rank
 from generator.store import Store
 
 from .conftest import FIXTURES, bundled_project, papers
@@ -66,6 +68,8 @@ def _browser_tops(page, runs: list, n: int = 10) -> list[list[str]]:
     """The first n paper ids of each [query, filters, sort] as the site's search.js runs it."""
     script = """async ([runs, n]) => {
         await papersSearch.ready();
+        await papersSearch.run("video");  // the first search starts the meaning download
+        if (!(await papersSearch.meaning())) throw new Error("no search by meaning");
         const out = [];
         for (const [q, filters, sort] of runs) {
             const result = await papersSearch.run(q, filters, sort);
@@ -77,8 +81,9 @@ def _browser_tops(page, runs: list, n: int = 10) -> list[list[str]]:
 
 
 def _python_top(index, query: str, n: int = 10, filters=None, sort="relevance") -> list[str]:
-    filters = filters or search.Filters()
-    return [h.id for h in search.search(index, query, filters, sort)[:n]]
+    """`papers search`'s ranking: by words and by meaning (generator/semantic/rank.py)."""
+    result = rank.run(index, query, filters or search.Filters(), sort)
+    return [search.hit(index, d, result).id for d in result.docs[:n]]
 
 
 def _terminal_top(project: Path, query: str, n: int = 10) -> list[str]:
@@ -158,7 +163,11 @@ def test_type_a_query_see_the_paper_and_follow_it(page):
     first = page.locator(".papers-search__list a").first
     expect(first).to_contain_text("DreamDojo: A Generalist Robot World Model")
     expect(first.locator("mark")).to_have_text("DreamDojo")  # the word, not its colon
-    expect(page.locator(".papers-search__status")).to_have_text("1 paper")
+    # One paper has the word; once the meaning side is here, papers near it follow.
+    status = page.locator(".papers-search__status")
+    expect(status).to_have_text(
+        re.compile(r"^1 paper( with every word, 99 papers near in meaning.*)?$")
+    )
     box.press("ArrowDown")
     expect(first).to_be_focused()
     page.keyboard.press("Enter")
@@ -259,11 +268,59 @@ def test_index_files_are_asked_for_by_version(page, site):
     page.on("request", lambda r: requests.append(r.url) if "search-index/" in r.url else None)
     page.goto("search/?q=video&org=ByteDance-Seed")
     expect(page.locator("#papers-search-results[aria-busy=false] li").first).to_be_visible()
-    shards = [u for u in requests if not u.endswith("meta.json")]
+    shards = [u for u in requests if not u.endswith("meta.json") and "/semantic/" not in u]
     assert len(shards) > 3 and all(u.endswith(f"?v={version}") for u in shards), requests
+    # The meaning side's files are named by their bytes: asked for as they are, so a browser
+    # keeps them from one build to the next.
+    meaning = [u for u in requests if "/semantic/" in u]
+    assert meaning and all("?" not in u for u in meaning), requests
 
 
 def test_an_unknown_organisation_in_a_link_matches_nothing(page):
     page.goto("search/?q=model&org=no-such-org")
     expect(page.locator("#papers-search-results[aria-busy=false]")).to_be_attached()
     expect(page.locator("#papers-search-status")).to_have_text("No papers match.")
+
+
+def test_meaning_is_fetched_on_the_first_search_and_says_so(page, site):
+    """Nothing of the meaning side is fetched before a search; the first one says how big
+    the one-time download is, lexical results show meanwhile, and results by meaning merge in
+    when it is done."""
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    held: list = []
+    page.route("**/semantic/model-*", lambda route: held.append(route))  # waits until released
+    page.goto("")
+    box = page.get_by_role("searchbox", name="Search papers")
+    box.focus()
+    page.wait_for_load_state("networkidle")
+    assert not [u for u in requests if "/semantic" in u]
+    meta = json.loads((Path(site.root) / "search-index" / "meta.json").read_text())["semantic"]
+    note = page.locator(".papers-search__panel [data-papers-semantic]")
+    requests.clear()  # from here on, what searching fetches: the site's own files only
+    box.fill("video generation")
+    expect(note).to_contain_text(f"one-time download, {0:.1f} MB of {meta['bytes'] / 1e6:.1f} MB")
+    results = page.locator(".papers-search__panel li.papers-result:not(.papers-result--more)")
+    expect(results.first).to_be_visible()  # words first, while the model is on its way
+    box.fill("zqxv wkkp")  # no word of this is in any paper: only meaning can answer
+    expect(page.locator(".papers-search__panel [role=status]")).to_have_text("No papers match.")
+    for route in held:
+        route.continue_()
+    expect(note).to_be_hidden()
+    expect(results).to_have_count(8)
+    assert all(u.startswith(site.url) for u in requests)
+
+
+def test_save_data_asks_before_the_meaning_download(page):
+    page.add_init_script(
+        "Object.defineProperty(navigator, 'connection', {value: {saveData: true}})"
+    )
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto("search/?q=robot+learning")
+    note = page.locator("main [data-papers-semantic]")
+    expect(note.first).to_contain_text("needs a one-time download of")
+    assert not [u for u in requests if "/semantic/" in u]
+    note.first.get_by_role("button", name="Download and search by meaning").click()
+    expect(note.first).to_be_hidden()
+    assert [u for u in requests if "/semantic/model-" in u]

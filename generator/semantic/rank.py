@@ -9,10 +9,9 @@ match, as before):
 
 1. Papers matching every clause of the query keep their lexical order, at the top: an arXiv
    id, an exact title, every word of a short query are never demoted.
-2. The rest is reciprocal-rank fusion (1/(K + rank), ranks from 0) of the lexical ranking's
-   and the semantic ranking's first ``DEPTH``, each weight 1, ties to the lower document
-   number: the constant and the depth of Hugging Face's hybrid paper search, and the best of
-   the grid on the dev set (benchmarks/semantic_eval.py).
+2. The rest is weighted reciprocal-rank fusion (weight/(K + rank), ranks from 0) of the
+   lexical ranking's and the semantic ranking's first ``DEPTH`` (``FUSION``), ties to the
+   lower document number.
 3. Then the remaining lexical matches, in lexical order, so every word match is still listed.
 """
 
@@ -25,8 +24,14 @@ import numpy as np
 from .. import search
 from . import model as query_model
 
+# The fusion's constants, shipped in meta.json ("semantic"."fusion") so that semantic.js and
+# this module read the same numbers: K and DEPTH are Hugging Face's hybrid paper search's; the
+# semantic side's weight is the best of a grid on the dev set (k 30/60 x 0.5..1.25,
+# benchmarks/hybrid_eval.py), 0.78 recall at 10 against 0.75 at equal weights.
 DEPTH = 100
 K = 60
+WEIGHTS = (1.0, 0.75)  # the lexical and the semantic ranking's
+FUSION = {"k": K, "depth": DEPTH, "weights": list(WEIGHTS)}
 
 
 class Semantic:
@@ -62,7 +67,8 @@ class Semantic:
         return self._docs, self._rows
 
     def rank(self, text: str, accepts: Callable[[int], bool] | None = None) -> list[int]:
-        """The ``DEPTH`` documents nearest ``text`` in meaning, nearest first."""
+        """The fusion's depth of documents nearest ``text`` in meaning, nearest first."""
+        depth = self.meta["fusion"]["depth"]
         query = self.model.encode(text)
         if not query.any():
             return []
@@ -74,21 +80,24 @@ class Semantic:
             doc = int(rows[row])
             if accepts is None or accepts(doc):
                 out.append(doc)
-                if len(out) == DEPTH:
+                if len(out) == depth:
                     break
         return out
 
 
-def fuse(lexical: list[int], every: Callable[[int], bool], semantic: list[int]) -> list[int]:
+def fuse(
+    lexical: list[int], every: Callable[[int], bool], semantic: list[int], fusion: dict = FUSION
+) -> list[int]:
     """The final ranking (module docstring): ``every(doc)`` is whether a lexical result
-    matched every clause."""
+    matched every clause; ``fusion`` the constants (an index's meta.json carries them)."""
     protected = [d for d in lexical if every(d)]
     kept = set(protected)
     score: dict[int, float] = {}
-    for ranking in (lexical[:DEPTH], semantic[:DEPTH]):
+    depth, k = fusion["depth"], fusion["k"]
+    for weight, ranking in zip(fusion["weights"], (lexical[:depth], semantic[:depth]), strict=True):
         for rank, doc in enumerate(ranking):
             if doc not in kept:
-                score[doc] = score.get(doc, 0.0) + 1.0 / (K + rank)
+                score[doc] = score.get(doc, 0.0) + weight / (k + rank)
     fused = sorted(score, key=lambda d: (-score[d], d))
     seen = kept | set(fused)
     return protected + fused + [d for d in lexical if d not in seen]
@@ -125,5 +134,5 @@ def run(
         found = scores.get(doc)
         return found is not None and found.matched == clauses
 
-    result.docs = fuse(result.docs, every, nearest)
+    result.docs = fuse(result.docs, every, nearest, semantic.meta["fusion"])
     return result

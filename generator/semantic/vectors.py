@@ -27,6 +27,7 @@ import numpy as np
 
 from ..files import atomic_write
 from . import model as query_model
+from .rank import FUSION
 from .encoder import Encoder
 
 if TYPE_CHECKING:
@@ -139,6 +140,7 @@ def index_files(ordered: list[Paper], vectors: np.ndarray, model_file: bytes) ->
         "chunks": chunks,
         "rows": rows_name,
         "dims": int(vectors.shape[1]) if len(vectors) else 0,
+        "fusion": FUSION,
         "bytes": sum(len(b) for b in files.values()),
     }
     return files, meta

@@ -145,7 +145,7 @@
     const nearest = S.rank(vectors, queryVectors.get(text), accepts);
     const clauses = result.clauses.length;
     const every = (d) => result.scores.has(d) && result.scores.get(d).matched === clauses;
-    return { ...result, docs: S.fuse(result.docs, every, nearest), semantic: true };
+    return { ...result, docs: S.fuse(result.docs, every, nearest, vectors.fusion), semantic: true };
   }
 
   // --- queries ----------------------------------------------------------------------------------
@@ -193,8 +193,8 @@
     const clauses = result.clauses.length;
     const every = clauses ? result.docs.filter((d) => result.scores.get(d)?.matched === clauses).length : n;
     if (result.semantic && every < n) {
-      const some = every ? `${plural(every, "paper", "papers")} with every word; ` : "No paper has every word; ";
-      return `${some}${plural(n - every, "more has", "more have")} some of them or a near meaning.`;
+      const near = `${plural(n - every, "paper", "papers")} near in meaning or with some of the words`;
+      return every ? `${plural(every, "paper", "papers")} with every word, ${near}.` : `No paper has every word; ${near}.`;
     }
     if (every === n) return plural(n, "paper", "papers");
     if (every === 0) return `No paper has every word; ${plural(n, "paper has", "papers have")} some.`;
@@ -266,15 +266,17 @@
   /** A note line for the meaning search, made here (not in every page's HTML). */
   function addNote(after) {
     const note = document.createElement("p");
-    note.className = "papers-search__status papers-semantic";
+    note.className = "papers-semantic";
     note.dataset.papersSemantic = "";
     note.hidden = true;
     after.after(note);
   }
   addNote(status);
   const ids = async (docs) => (await display(docs)).map((p) => p.id);
-  // For tests and benchmarks: run(text, filters, sort) is search-core.js's run on this index.
-  window.papersSearch = { run, ids, ready, core: Core, timings: [] };
+  // For tests and benchmarks: run(text, filters, sort) is search-core.js's run on this index,
+  // merged with the meaning ranking once meaning() (the one-time download) has resolved.
+  const meaning = () => (semantic ? semantic.ready.then(() => true) : Promise.resolve(false));
+  window.papersSearch = { run, ids, ready, meaning, core: Core, timings: [] };
   let latest = 0;
   async function onHeaderInput(event) {
     const started = event ? event.timeStamp : performance.now();

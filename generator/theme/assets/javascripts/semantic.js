@@ -17,8 +17,6 @@
   "use strict";
 
   const MAX_WORD = 100;
-  const DEPTH = 100; // rank.py DEPTH
-  const K = 60; // rank.py K
 
   // --- tokenizer.py -------------------------------------------------------------------------
   const CONTROL = /^\p{C}$/u;
@@ -243,10 +241,12 @@
       docs.set(unpack4(new Uint8Array(chunks[i]), count * dims), at);
       at += count * dims;
     });
-    return { docs, rows: new Int32Array(rowsBuffer.slice(0)), dims };
+    return { docs, rows: new Int32Array(rowsBuffer.slice(0)), dims, fusion: meta.fusion };
   }
-  /** The DEPTH documents nearest the query vector, nearest first (rank.py Semantic.rank). */
+  /** The fusion's depth of documents nearest the query vector, nearest first (rank.py
+   * Semantic.rank); vectors from readVectors. */
   function rank(vectors, query, accepts = null) {
+    const depth = vectors.fusion.depth;
     if (!query.some((v) => v !== 0)) return [];
     const { docs, rows, dims } = vectors;
     const n = rows.length;
@@ -263,25 +263,26 @@
     for (const r of order) {
       if (accepts === null || accepts(rows[r])) {
         out.push(rows[r]);
-        if (out.length === DEPTH) break;
+        if (out.length === depth) break;
       }
     }
     return out;
   }
-  /** The final ranking (rank.py fuse). */
-  function fuse(lexical, every, semantic) {
+  /** The final ranking (rank.py fuse); fusion: meta.json's constants. */
+  function fuse(lexical, every, semantic, fusion) {
     const protectedDocs = lexical.filter((d) => every(d));
     const kept = new Set(protectedDocs);
     const score = new Map();
-    for (const ranking of [lexical.slice(0, DEPTH), semantic.slice(0, DEPTH)]) {
+    const { depth, k, weights } = fusion;
+    [lexical.slice(0, depth), semantic.slice(0, depth)].forEach((ranking, side) => {
       ranking.forEach((doc, r) => {
-        if (!kept.has(doc)) score.set(doc, (score.has(doc) ? score.get(doc) : 0.0) + 1.0 / (K + r));
+        if (!kept.has(doc)) score.set(doc, (score.has(doc) ? score.get(doc) : 0.0) + weights[side] / (k + r));
       });
-    }
+    });
     const fused = [...score.keys()].sort((a, b) => score.get(b) - score.get(a) || a - b);
     const seen = new Set([...kept, ...fused]);
     return [...protectedDocs, ...fused, ...lexical.filter((d) => !seen.has(d))];
   }
 
-  return { normalize, words, pieces, encodeTokens, unpack4, readModel, QueryModel, readVectors, rank, fuse, DEPTH, K };
+  return { normalize, words, pieces, encodeTokens, unpack4, readModel, QueryModel, readVectors, rank, fuse };
 });
