@@ -27,8 +27,8 @@ import numpy as np
 
 from ..files import atomic_write
 from . import model as query_model
-from .rank import FUSION
 from .encoder import Encoder
+from .rank import FUSION
 
 if TYPE_CHECKING:
     from ..model import Paper
