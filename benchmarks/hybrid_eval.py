@@ -66,7 +66,7 @@ def build(papers: list) -> tuple[search.Index, dict]:
     name = PapersSettings().semantic_model
     folder = source.locate(name, Path.cwd(), CACHE, "https://huggingface.co")
     CACHE.mkdir(parents=True, exist_ok=True)
-    model = encoder.load(folder)
+    model = encoder.load(folder, CACHE / "models")
     digests = [vectors.digest(p, model.digest) for p in papers]
     todo = len(vectors.Store(CACHE / vectors.CACHE_FILE).missing(digests))
     started = time.perf_counter()

