@@ -72,10 +72,11 @@
   }
 
   // --- search by meaning (semantic.js): fetched on the first search, once ----------------------
-  // The files are named by their bytes' digest: asked for without ?v=, they stay in the
-  // browser's cache from one build to the next, and a new day fetches only what changed.
-  let semantic = null; // {ready: Promise of {model, vectors}, bytes, loaded, failed}
-  const queryVectors = new Map();
+  // A Web Worker running semantic.js downloads the query model and the papers' vectors, then
+  // encodes and ranks each query: a query's encoding takes a few hundred milliseconds, which
+  // must not hold up typing or the lexical results. The files are named by their bytes'
+  // digest and asked for without ?v=, so the browser's cache keeps them from build to build.
+  let semantic = null; // {ready: Promise, bytes, loaded, done, failed, worker}
   function loadScript(name) {
     return new Promise((resolve, reject) => {
       const script = document.createElement("script");
@@ -85,37 +86,38 @@
       document.head.append(script);
     });
   }
-  async function fetchBytes(name) {
-    const response = await fetch(new URL(name, indexUrl));
-    if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
-    const buffer = await response.arrayBuffer();
-    semantic.loaded += buffer.byteLength;
-    semanticNote();
-    return buffer;
-  }
   /** Start the one-time download, unless the visitor asked to save data (then a button asks). */
   function startSemantic(meta, asked = false) {
-    if (semantic || !meta.semantic) return;
+    if (semantic || !meta?.semantic) return;
     if (!asked && navigator.connection?.saveData) { semanticNote(meta); return; }
     const m = meta.semantic;
-    semantic = { bytes: m.bytes, loaded: 0, failed: null, done: false };
-    semantic.ready = Promise.all([
-      loadScript("semantic.js"),
-      fetchBytes(m.model),
-      Promise.all(m.chunks.map(([name]) => fetchBytes(name))),
-      fetchBytes(m.rows),
-    ]).then(([, model, chunks, rows]) => {
-      const S = window.PapersSemantic;
-      const ready = { S, model: S.readModel(model), vectors: S.readVectors(m, chunks, rows) };
-      semantic.done = true;
-      semanticNote();
-      return ready;
+    const url = (name) => new URL(name, indexUrl).href;
+    const worker = new Worker(new URL("assets/javascripts/semantic.js", base));
+    semantic = { bytes: m.bytes, loaded: 0, failed: null, done: false, worker, asked: new Map(), next: 0 };
+    semantic.ready = new Promise((resolve, reject) => {
+      worker.onmessage = ({ data }) => {
+        if (data.type === "progress") { semantic.loaded = data.loaded; semanticNote(); }
+        else if (data.type === "ready") { semantic.done = true; semanticNote(); resolve(); }
+        else if (data.type === "error") reject(new Error(data.message));
+        else if (data.type === "ranked") { semantic.asked.get(data.id)?.(data.nearest); semantic.asked.delete(data.id); }
+      };
+      worker.onerror = (event) => { event.preventDefault(); reject(new Error("semantic.js did not load")); };
     });
     semantic.ready.catch((error) => { semantic.failed = error; semanticNote(); });
+    worker.postMessage({ type: "load", model: url(m.model), chunks: m.chunks.map(([name]) => url(name)), rows: url(m.rows), meta: m });
+    semantic.fuse = loadScript("semantic.js").then(() => window.PapersSemantic.fuse);
     semanticNote();
   }
+  /** The worker's ranking of a query: the nearest document numbers (accepts: a Uint8Array). */
+  function nearestOf(text, accepts) {
+    const id = ++semantic.next;
+    return new Promise((resolve) => {
+      semantic.asked.set(id, resolve);
+      semantic.worker.postMessage({ type: "rank", id, text, accepts });
+    });
+  }
   const megabytes = (n) => `${(n / 1e6).toFixed(1)} MB`;
-  /** The line under the results that says what the meaning search is doing. */
+  /** The lines under the results that say what the meaning search is doing. */
   function semanticNote(meta = null) {
     const text = !semantic
       ? `Search by meaning needs a one-time download of ${megabytes(meta.semantic.bytes)}.`
@@ -136,36 +138,41 @@
     }
   }
   let refresh = () => {}; // runs the current search again (the header's, or the page's)
-  /** The lexical result merged with the meaning ranking (semantic.js fuse), when it is here. */
-  async function hybrid(result, text, filters, sort) {
-    if (!semantic?.done || sort !== "relevance" || !result.clauses.length) return result;
-    const { S, model, vectors } = await semantic.ready;
-    if (!queryVectors.has(text)) queryVectors.set(text, model.encode(text));
-    const accepts = filters.active ? filters.accepts(await (await ready()).facets()) : null;
-    const nearest = S.rank(vectors, queryVectors.get(text), accepts);
-    const clauses = result.clauses.length;
-    const every = (d) => result.scores.has(d) && result.scores.get(d).matched === clauses;
-    return { ...result, docs: S.fuse(result.docs, every, nearest, vectors.fusion), semantic: true };
-  }
 
   // --- queries ----------------------------------------------------------------------------------
   const filtersOf = (state) => new Core.Filters({
     since: state.from || null, until: state.to || null, category: state.cat || null,
     org: state.org || null, hasCode: state.code === "1",
   });
-  /** Run a query (search-core.js run): {docs (sorted doc numbers), scores, matched, clauses};
-   * merged with the meaning ranking when that is here (hybrid). */
-  async function run(text, filters = {}, sort = "relevance") {
-    filters = filters instanceof Core.Filters ? filters : new Core.Filters(filters);
-    const result = await Core.run(await ready(), text, filters, sort);
-    if (result.clauses.length) startSemantic(indexMeta); // the first search starts the download
-    return hybrid(result, text, filters, sort);
+  const asFilters = (filters) => (filters instanceof Core.Filters ? filters : new Core.Filters(filters));
+  /** A query by its words (search-core.js run): {docs (sorted doc numbers), scores, matched,
+   * clauses}, at once; the first one starts the meaning search's download. */
+  async function lexical(text, filters = {}, sort = "relevance") {
+    const result = await Core.run(await ready(), text, asFilters(filters), sort);
+    if (result.clauses.length) startSemantic(indexMeta);
+    return result;
   }
-  /** The same, once the meaning search is ready (null if it will not be). */
-  async function whenSemantic(text, filters, sort) {
-    if (!semantic || semantic.done || sort !== "relevance") return null;
+  /** The result merged with the ranking by meaning (semantic.js fuse), once the download is
+   * done; null when there is none to merge (no download, another sort, no words). */
+  async function merge(result, text, filters = {}, sort = "relevance") {
+    if (!semantic || sort !== "relevance" || !result.clauses.length) return null;
     try { await semantic.ready; } catch { return null; }
-    return run(text, filters, sort);
+    filters = asFilters(filters);
+    let accepts = null;
+    if (filters.active) {
+      const index = await ready();
+      const test = filters.accepts(await index.facets());
+      accepts = Uint8Array.from({ length: index.papers }, (_, d) => (test(d) ? 1 : 0));
+    }
+    const [nearest, fuse] = await Promise.all([nearestOf(text, accepts), semantic.fuse]);
+    const clauses = result.clauses.length;
+    const every = (d) => result.scores.has(d) && result.scores.get(d).matched === clauses;
+    return { ...result, docs: fuse(result.docs, every, nearest, indexMeta.semantic.fusion), semantic: true };
+  }
+  /** Both: what `papers search` ranks (for tests and benchmarks: it waits for the download). */
+  async function run(text, filters = {}, sort = "relevance") {
+    const result = await lexical(text, filters, sort);
+    return (await merge(result, text, filters, sort)) || result;
   }
   /** No words to search for, but filters: every paper they let through (newest first, or by
    * upvotes). Not a query: search-core.js and `papers search` need a word. */
@@ -285,17 +292,16 @@
     if (!text) { panel.hidden = true; return; }
     try {
       const index = await ready();
-      const result = await run(text);
+      const result = await lexical(text);
       if (ticket !== latest) return; // typed on: skip fetching what would not be shown
       if (!(await drawHeader(result, text, index, ticket))) return;
       window.papersSearch.timings.push({ query: text, ms: performance.now() - started });
       form.dispatchEvent(new CustomEvent("papers:results", { detail: text }));
-      if (!result.semantic) {
-        // Lexical results are drawn; the meaning search's merge follows when it is ready.
-        const merged = await whenSemantic(text, new Core.Filters({}), "relevance");
-        if (merged && ticket === latest && (await drawHeader(merged, text, index, ticket))) {
-          form.dispatchEvent(new CustomEvent("papers:semantic", { detail: text }));
-        }
+      // The words' results are drawn; the meaning search's merge follows when it is ready.
+      const merged = await merge(result, text);
+      if (merged && ticket === latest && (await drawHeader(merged, text, index, ticket))) {
+        window.papersSearch.timings.push({ query: text, ms: performance.now() - started, merged: true });
+        form.dispatchEvent(new CustomEvent("papers:semantic", { detail: text }));
       }
     } catch (error) {
       if (ticket !== latest) return;
@@ -400,7 +406,7 @@
       const index = await ready();
       const filters = filtersOf(state);
       const sort = state.sort || "relevance";
-      let result = await run(state.q, filters, sort);
+      let result = await lexical(state.q, filters, sort);
       let message = summary(result);
       if (!result.clauses.length) {
         const why = emptyMessage(index, state.q);
@@ -416,10 +422,10 @@
       pageStatus.textContent = message;
       await showPage(ticket);
       page.dispatchEvent(new CustomEvent("papers:results"));
-      if (result.clauses.length && !result.semantic) {
+      if (result.clauses.length) {
         // The meaning search's merge redraws the list when it is ready (unless the visitor
         // searched again, or already asked for more results of this one).
-        const merged = await whenSemantic(state.q, filters, sort);
+        const merged = await merge(result, state.q, filters, sort);
         if (merged && ticket === pageTicket && shown <= PAGE_RESULTS) {
           current = merged;
           shown = 0;

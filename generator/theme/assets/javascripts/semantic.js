@@ -286,3 +286,39 @@
 
   return { normalize, words, pieces, encodeTokens, unpack4, readModel, QueryModel, readVectors, rank, fuse };
 });
+
+/* As a Web Worker (search.js starts one on the first search): the download and every query's
+ * encoding and ranking run here, off the page's thread, so typing never waits for them.
+ * Messages in: {type: "load", model, chunks, rows (URLs), meta} and {type: "rank", id, text,
+ * accepts (a Uint8Array over document numbers, or null)}; out: {type: "progress", loaded},
+ * {type: "ready"}, {type: "error", message} and {type: "ranked", id, nearest}. */
+if (typeof WorkerGlobalScope !== "undefined" && self instanceof WorkerGlobalScope) {
+  (() => {
+    "use strict";
+    const S = self.PapersSemantic;
+    let state = null;
+    let loaded = 0;
+    async function bytes(url) {
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+      const buffer = await response.arrayBuffer();
+      loaded += buffer.byteLength;
+      self.postMessage({ type: "progress", loaded });
+      return buffer;
+    }
+    async function load({ model, chunks, rows, meta }) {
+      const [m, c, r] = await Promise.all([bytes(model), Promise.all(chunks.map(bytes)), bytes(rows)]);
+      state = { model: S.readModel(m), vectors: S.readVectors(meta, c, r) };
+      self.postMessage({ type: "ready" });
+    }
+    self.onmessage = ({ data }) => {
+      if (data.type === "load") {
+        load(data).catch((error) => self.postMessage({ type: "error", message: error.message }));
+      } else if (data.type === "rank") {
+        const accepts = data.accepts ? (d) => data.accepts[d] === 1 : null;
+        const nearest = S.rank(state.vectors, state.model.encode(data.text), accepts);
+        self.postMessage({ type: "ranked", id: data.id, nearest });
+      }
+    };
+  })();
+}
