@@ -76,6 +76,10 @@ def build(papers: list) -> tuple[search.Index, dict]:
     return search.Index.from_files(files), {"embedded": todo, "seconds": took, "bytes": meta}
 
 
+def _mean(run: dict, kinds: list[str], measure: str) -> float:
+    return sum(run["kinds"][k][measure] for k in kinds) / len(kinds)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--misses", action="store_true", help="list the hybrid's misses")
@@ -88,6 +92,15 @@ def main() -> None:
         queries = ev.load_queries(path)
         runs = {name: ev.evaluate(fn, queries) for name, fn in fns.items()}
         print(ev.table(runs, f"{label} ({path.relative_to(ev.ROOT)}), {len(papers):,} papers"))
+        lexical = [k for k in runs["hybrid"]["kinds"] if k not in ("paraphrase", "question")]
+        if lexical:
+            print(
+                f"\nthe {len(lexical)} lexical kinds, mean recall / MRR: "
+                + ", ".join(
+                    f"{name} {_mean(run, lexical, 'recall'):.2f} / {_mean(run, lexical, 'mrr'):.2f}"
+                    for name, run in runs.items()
+                )
+            )
         if args.misses:
             print(ev.misses(runs, titles, engine="hybrid"))
         print()

@@ -21,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from generator.importer import ImportOptions, read_capture  # noqa: E402
 from generator.model import Paper  # noqa: E402
+from generator.settings import PapersSettings  # noqa: E402
 from generator.store import Store  # noqa: E402
 from tests.conftest import make_project  # noqa: E402
 
@@ -71,7 +72,9 @@ def main() -> None:
     corpus = ROOT.parent / "shared" / "corpus" / "hf-daily-papers"
     parser.add_argument("--corpus", type=Path, default=corpus)
     args = parser.parse_args()
-    project = link_skeleton(make_project(args.project))
+    # The packaged model (tests' projects default to a tiny one).
+    model = PapersSettings().semantic_model
+    project = link_skeleton(make_project(args.project, semantic_model=model))
     store = Store(project / "data")
     papers = synthesize(corpus_papers(args.corpus), args.count)
     for paper in papers:

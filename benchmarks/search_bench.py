@@ -59,15 +59,21 @@ def serve(folder: Path) -> tuple[ThreadingHTTPServer, str]:
 
 
 class Meter:
-    """Compressed bytes of every response (body as sent plus headers), from Playwright."""
+    """Compressed bytes of every response (body as sent plus headers), from Playwright; the
+    meaning search's one-time download (``semantic/`` files, fetched by its worker) apart."""
 
     def __init__(self, page):
         self.bytes = 0
-        page.on("requestfinished", self._count)
+        self.semantic = 0
+        page.context.on("requestfinished", self._count)  # the worker's requests too
 
     def _count(self, request) -> None:
         sizes = request.sizes()
-        self.bytes += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+        size = sizes["responseBodySize"] + sizes["responseHeadersSize"]
+        if "/semantic/" in request.url:
+            self.semantic += size
+        else:
+            self.bytes += size
 
 
 def run_ours(page, url: str, whole: bool = False) -> dict:
@@ -81,6 +87,7 @@ def run_ours(page, url: str, whole: bool = False) -> dict:
         ".addEventListener('papers:results', () => papersMark(), {once: true})"
     )
     box, further = page.locator("#papers-q"), []
+    download = None
     for n, query in enumerate(QUERIES):
         box.fill("")
         before = meter.bytes
@@ -94,8 +101,26 @@ def run_ours(page, url: str, whole: bool = False) -> dict:
         page.wait_for_load_state("networkidle")
         if n:
             further.append(meter.bytes - before)
-    timings = [t["ms"] for t in page.evaluate("papersSearch.timings")]
-    return {"first": marks[0], "further": further, "timings": timings}
+        else:  # the first search starts the one-time download: wait for it, and time it
+            started = page.evaluate("performance.now()")
+            page.evaluate("papersSearch.meaning()")
+            download = page.evaluate("performance.now()") - started
+        # The merge of this query's results with the meaning ranking, when it comes.
+        page.wait_for_function(
+            "q => papersSearch.timings.some((t) => t.query === q && t.merged)",
+            arg=query,
+            timeout=60_000,
+        )
+    timings = [t["ms"] for t in page.evaluate("papersSearch.timings") if not t.get("merged")]
+    merged = [t["ms"] for t in page.evaluate("papersSearch.timings") if t.get("merged")]
+    return {
+        "first": marks[0],
+        "further": further,
+        "timings": timings,
+        "merged": merged[1:],  # the first waited for the download
+        "semantic": meter.semantic,
+        "download_ms": download,
+    }
 
 
 def run_pagefind(page, url: str, whole: bool = False) -> dict:
@@ -118,7 +143,7 @@ def run_pagefind(page, url: str, whole: bool = False) -> dict:
             page.wait_for_timeout(KEY_DELAY_MS)
         if n:
             further.append(meter.bytes - before)
-    return {"first": first or 0, "further": further, "timings": timings}
+    return {"first": first or 0, "further": further, "timings": timings, "merged": []}
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -153,6 +178,14 @@ def main() -> None:
         f"p50 {percentile(t, 50):.0f} ms, p95 {percentile(t, 95):.0f} ms, max {max(t):.0f} ms "
         f"({len(t)} keystrokes, {len(QUERIES)} queries)"
     )
+    if result["merged"]:
+        m = result["merged"]
+        print(
+            f"meaning: one-time download {result['semantic'] / 1e6:.1f} MB as sent, waited "
+            f"{result['download_ms'] / 1000:.1f} s after the first query; query to merged results "
+            f"after it p50 {percentile(m, 50):.0f} ms, p95 {percentile(m, 95):.0f} ms, "
+            f"max {max(m):.0f} ms ({len(m)} merges)"
+        )
 
 
 if __name__ == "__main__":
