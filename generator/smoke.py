@@ -136,9 +136,28 @@ def check_site(site: Path, site_url: str = "") -> list[str]:
     problems += _size(site)
     meta = site / "search-index" / "meta.json"
     try:
-        json.loads(meta.read_text(encoding="utf-8"))
+        problems += _semantic(site / "search-index", json.loads(meta.read_text(encoding="utf-8")))
     except (OSError, ValueError) as exc:
         problems.append(f"search-index/meta.json: {exc.__class__.__name__}: {exc}")
+    return problems
+
+
+def _semantic(index: Path, meta: dict) -> list[str]:
+    """The search by meaning's files: each one meta.json names is there, and the vectors cover
+    every paper of the index."""
+    entry = meta.get("semantic")
+    if not entry:
+        return []
+    names = [entry["model"], entry["rows"], *(name for name, _ in entry["chunks"])]
+    problems = [
+        f"search-index/{n}: missing (named in meta.json)"
+        for n in names
+        if not (index / n).is_file()
+    ]
+    covered = sum(count for _, count in entry["chunks"])
+    if covered != meta.get("papers"):
+        papers = meta.get("papers")
+        problems.append(f"search-index/meta.json: vectors of {covered} papers, of {papers}")
     return problems
 
 

@@ -91,6 +91,10 @@ DAMAGE = {
         lambda s: (s / "search-index/meta.json").unlink(),
         "search-index/meta.json",
     ),
+    "a vector file of the search by meaning lost": (
+        lambda s: next((s / "search-index" / "semantic").glob("docs-*.bin")).unlink(),
+        "missing (named in meta.json)",
+    ),
     # A sparse file: 1.1 GB as du -sb and GitHub Pages count it, no disk used.
     "over GitHub Pages' 1 GB": (
         lambda s: os.truncate(Path(s / "big.bin").touch() or s / "big.bin", 1_100_000_000),
