@@ -38,7 +38,8 @@ async function main() {
     let docs = result.docs;
     if (sort === "relevance" && result.clauses.length) {
       const n = result.clauses.length;
-      docs = S.fuse(result.docs, (d) => result.scores.has(d) && result.scores.get(d).matched === n, nearest, meta.fusion);
+      const every = result.docs.filter((d) => result.scores.get(d).matched === n).length;
+      docs = S.fuse(result.docs, every, nearest, meta.fusion);
     }
     out.push({ tokens: model.tokens(text), query: Array.from(query), nearest, docs: docs.slice(0, jobs.top), count: docs.length });
   }

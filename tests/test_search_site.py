@@ -324,3 +324,27 @@ def test_save_data_asks_before_the_meaning_download(page):
     note.first.get_by_role("button", name="Download and search by meaning").click()
     expect(note.first).to_be_hidden()
     assert [u for u in requests if "/semantic/model-" in u]
+
+
+def test_the_merge_keeps_the_link_the_arrow_keys_are_on(page):
+    """Results by meaning arrive while the visitor may be among the results with the arrow
+    keys: the redraw gives focus back to the same paper's link."""
+    held: list = []
+    page.route("**/semantic/model-*", lambda route: held.append(route))
+    page.goto("")
+    box = page.get_by_role("searchbox", name="Search papers")
+    box.fill("world model")
+    first = page.locator(".papers-search__list a").first
+    expect(first).to_be_visible()
+    box.press("ArrowDown")
+    expect(first).to_be_focused()
+    href = first.get_attribute("href")
+    page.evaluate(
+        """() => { window.merged = new Promise((resolve) => document
+            .querySelector("form[data-papers-search]")
+            .addEventListener("papers:semantic", resolve, { once: true })); }"""
+    )
+    for route in held:
+        route.continue_()
+    page.evaluate("() => window.merged.then(() => true)")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == href

@@ -137,7 +137,7 @@ class QueryModel:
 
     def _embed(self, ids: list[int]) -> np.ndarray:
         t = self.tensors
-        x = t["word"][ids] * t["word.scale"][ids][:, None]
+        x = t["word"][ids].astype(np.float64) * t["word.scale"][ids][:, None]
         x = x + t["position"][: len(ids)] + t["type"]
         return self._norm(x, "ln")
 
@@ -181,7 +181,9 @@ def read(data: bytes) -> QueryModel:
             array = unpack4(data[at : at + (count + 1) // 2], count)
         else:
             array = np.frombuffer(data, np.dtype(e["dtype"]).newbyteorder("<"), count, at)
-        tensors[e["name"]] = array.reshape(e["shape"]).astype(np.float64)
+        array = array.reshape(e["shape"])
+        # The word pieces stay int8: a query reads a few rows of the 27.6k (in _embed).
+        tensors[e["name"]] = array if e["name"] == "word" else array.astype(np.float64)
     return QueryModel(header, tensors, {t: i for i, t in enumerate(header["vocab"])})
 
 
@@ -194,10 +196,10 @@ def pack4(values: np.ndarray) -> bytes:
 
 
 def unpack4(data: bytes, count: int) -> np.ndarray:
-    """``pack4``'s integers back, as int8."""
+    """``pack4``'s integers back, as int8: each half byte, sign-extended by (x ^ 8) - 8."""
     raw = np.frombuffer(data, dtype=np.uint8)
     out = np.empty(len(raw) * 2, dtype=np.int8)
-    out[0::2] = raw & 0x0F
-    out[1::2] = raw >> 4
-    out[out > 7] -= 16
+    out[0::2] = (raw & 0x0F) ^ 8
+    out[1::2] = (raw >> 4) ^ 8
+    out -= 8
     return out[:count]

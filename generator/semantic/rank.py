@@ -73,8 +73,8 @@ class Semantic:
         if not query.any():
             return []
         docs, rows = self.vectors()
-        scores = docs @ query.astype(np.int32)
-        order = np.lexsort((rows, -scores.astype(np.int64)))
+        scores = (docs @ query.astype(np.float32)).astype(np.int64)
+        order = np.lexsort((rows, -scores))
         out: list[int] = []
         for row in order.tolist():
             doc = int(rows[row])
@@ -85,12 +85,11 @@ class Semantic:
         return out
 
 
-def fuse(
-    lexical: list[int], every: Callable[[int], bool], semantic: list[int], fusion: dict = FUSION
-) -> list[int]:
-    """The final ranking (module docstring): ``every(doc)`` is whether a lexical result
-    matched every clause; ``fusion`` the constants (an index's meta.json carries them)."""
-    protected = [d for d in lexical if every(d)]
+def fuse(lexical: list[int], every: int, semantic: list[int], fusion: dict = FUSION) -> list[int]:
+    """The final ranking (module docstring): the first ``every`` lexical results are those
+    that matched every clause (the lexical ranking puts them first); ``fusion`` the constants
+    (an index's meta.json carries them)."""
+    protected = lexical[:every]
     kept = set(protected)
     score: dict[int, float] = {}
     depth, k = fusion["depth"], fusion["k"]
@@ -127,12 +126,7 @@ def run(
         return result
     accepts = filters.accepts(search.facets_of(index)) if filters else None
     nearest = semantic.rank(text, accepts)
-    clauses = len(result.clauses)
-    scores = result.scores
-
-    def every(doc: int) -> bool:
-        found = scores.get(doc)
-        return found is not None and found.matched == clauses
-
+    docs = np.asarray(result.docs, dtype=np.int64)
+    every = int(np.count_nonzero(result.scores.matched[docs] == len(result.clauses)))
     result.docs = fuse(result.docs, every, nearest, semantic.meta["fusion"])
     return result

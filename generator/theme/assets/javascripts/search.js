@@ -166,7 +166,7 @@
     }
     const [nearest, fuse] = await Promise.all([nearestOf(text, accepts), semantic.fuse]);
     const clauses = result.clauses.length;
-    const every = (d) => result.scores.has(d) && result.scores.get(d).matched === clauses;
+    const every = result.docs.filter((d) => result.scores.get(d).matched === clauses).length;
     return { ...result, docs: fuse(result.docs, every, nearest, indexMeta.semantic.fusion), semantic: true };
   }
   /** Both: what `papers search` ranks (for tests and benchmarks: it waits for the download). */
@@ -314,7 +314,7 @@
   async function drawHeader(result, text, index, ticket) {
     const papers = await display(result.docs.slice(0, HEADER_RESULTS));
     if (ticket !== latest) return false;
-    list.replaceChildren(...papers.map((p) => item(p, result, index)));
+    keepFocus(list, () => list.replaceChildren(...papers.map((p) => item(p, result, index))));
     status.textContent = result.clauses.length ? summary(result) : emptyMessage(index, text);
     if (result.docs.length > HEADER_RESULTS) {
       const more = document.createElement("li");
@@ -327,6 +327,16 @@
     }
     panel.hidden = false;
     return true;
+  }
+  /** Redraw a list without losing the visitor's place: the link that had focus (the merge
+   * with the meaning ranking redraws results while the arrow keys may be among them) has it
+   * again if it is still listed, else `fallback` does. */
+  function keepFocus(container, redraw, fallback = input) {
+    const focused = container.contains(document.activeElement) ? document.activeElement : null;
+    redraw();
+    if (!focused) return;
+    const again = [...container.querySelectorAll("a")].find((a) => a.href === focused.href);
+    (again || fallback).focus();
   }
   function searchPageUrl(state) {
     const url = new URL("search/", base);
@@ -427,11 +437,14 @@
         // searched again, or already asked for more results of this one).
         const merged = await merge(result, state.q, filters, sort);
         if (merged && ticket === pageTicket && shown <= PAGE_RESULTS) {
+          const papers = await display(merged.docs.slice(0, PAGE_RESULTS));
+          if (ticket !== pageTicket) return;
           current = merged;
-          shown = 0;
-          out.replaceChildren();
+          shown = papers.length;
+          const draw = () => out.replaceChildren(...papers.map((p) => item(p, merged, index)));
+          keepFocus(out, draw, page.elements.q);
+          moreButton.hidden = shown >= merged.docs.length;
           pageStatus.textContent = summary(merged);
-          await showPage(ticket);
           page.dispatchEvent(new CustomEvent("papers:semantic"));
         }
       }

@@ -268,9 +268,10 @@
     }
     return out;
   }
-  /** The final ranking (rank.py fuse); fusion: meta.json's constants. */
+  /** The final ranking (rank.py fuse): the first `every` lexical results matched every clause
+   * (the lexical ranking puts them first); fusion: meta.json's constants. */
   function fuse(lexical, every, semantic, fusion) {
-    const protectedDocs = lexical.filter((d) => every(d));
+    const protectedDocs = lexical.slice(0, every);
     const kept = new Set(protectedDocs);
     const score = new Map();
     const { depth, k, weights } = fusion;
