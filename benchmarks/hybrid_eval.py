@@ -70,7 +70,7 @@ def build(papers: list) -> tuple[search.Index, dict]:
     digests = [vectors.digest(p, model.digest) for p in papers]
     todo = len(vectors.Store(CACHE / vectors.CACHE_FILE).missing(digests))
     started = time.perf_counter()
-    files = search.build_files(papers, None, semantic._files_fn(folder, CACHE))
+    files = search.build_files(papers, None, semantic.index_files_of(folder, CACHE))
     took = time.perf_counter() - started
     meta = files["meta.json"]["semantic"]
     return search.Index.from_files(files), {"embedded": todo, "seconds": took, "bytes": meta}

@@ -40,10 +40,10 @@ def tiny():
 @pytest.fixture(scope="module")
 def built(bundled, tiny, tmp_path_factory):
     """The bundled papers' index with its semantic side, in memory and on disk."""
-    from generator.semantic import _files_fn
+    from generator.semantic import index_files_of
 
     cache = tmp_path_factory.mktemp("cache")
-    files = search.build_files(bundled, None, _files_fn(tiny_model(), cache))
+    files = search.build_files(bundled, None, index_files_of(tiny_model(), cache))
     folder = tmp_path_factory.mktemp("index")
     for rel, data in search.index_files(files).items():
         (folder / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -263,3 +263,50 @@ def test_a_model_folder_that_is_not_one_is_a_clear_error(tmp_path):
     result = papers(project, "render")
     assert result.exit_code != 0
     assert "extra.papers.semantic_model" in result.output and "model.safetensors" in result.output
+
+
+def test_a_model_not_installed_is_downloaded_once_from_the_hub_endpoint(tmp_path):
+    """A Hub repo that is neither a folder nor installed comes from HF_ENDPOINT's
+    /<repo>/resolve/main/<file>, over real HTTP, once; a missing one is an error naming the
+    setting."""
+    import threading
+    from functools import partial
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from generator.errors import InputError
+    from generator.semantic import source
+
+    hub = tmp_path / "hub" / "someone" / "tiny" / "resolve" / "main"
+    shutil.copytree(tiny_model(), hub)
+    asked: list[str] = []
+
+    class Handler(SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            asked.append(self.path)
+
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), partial(Handler, directory=str(tmp_path / "hub"))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    endpoint = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        cache = tmp_path / "cache"
+        folder = source.locate("someone/tiny", tmp_path, cache, endpoint)
+        assert encoder.load(folder).digest == encoder.load(tiny_model()).digest
+        assert len(asked) == len(source.FILES)
+        assert source.locate("someone/tiny", tmp_path, cache, endpoint) == folder
+        assert len(asked) == len(source.FILES), "asked again"
+        with pytest.raises(InputError, match=r"extra\.papers\.semantic_model"):
+            source.locate("someone/missing", tmp_path, cache, endpoint, timeout=5)
+    finally:
+        server.shutdown()
+
+
+def test_the_packaged_model_is_found_without_the_network(tmp_path):
+    from generator.semantic import source
+
+    folder = source.locate(
+        "sentence-transformers/all-MiniLM-L6-v2", tmp_path, tmp_path, "http://127.0.0.1:9"
+    )
+    assert (folder / "model.safetensors").stat().st_size > 80_000_000
+    assert json.loads((folder / "config.json").read_text())["hidden_size"] == 384

@@ -34,10 +34,13 @@ def index_part(settings: Settings) -> tuple[FilesFn, str] | None:
     folder = source.locate(
         settings.semantic_model, settings.root, settings.cache_dir, settings.hf_endpoint
     )
-    return _files_fn(folder, settings.cache_dir), source.fingerprint(folder)
+    return index_files_of(folder, settings.cache_dir), source.fingerprint(folder)
 
 
-def _files_fn(folder: Path, cache: Path) -> FilesFn:
+def index_files_of(folder: Path, cache: Path) -> FilesFn:
+    """The maker of an index's semantic files with the model in ``folder``, vectors and the
+    int8 model kept in ``cache``."""
+
     def make(ordered: list[Paper]) -> tuple[dict[str, bytes], dict]:
         from . import encoder, model, vectors
 
