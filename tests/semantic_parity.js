@@ -36,7 +36,7 @@ async function main() {
     const accepts = f.active ? f.accepts(await index.facets()) : null;
     const nearest = S.rank(vectors, query, accepts);
     let docs = result.docs;
-    if (sort === "relevance" && result.clauses.length) {
+    if (sort === "relevance" && result.clauses.length && result.docs.length) {
       const n = result.clauses.length;
       const every = result.docs.filter((d) => result.scores.get(d).matched === n).length;
       docs = S.fuse(result.docs, every, nearest, meta.fusion);

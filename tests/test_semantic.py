@@ -247,13 +247,17 @@ def test_build_with_and_without_semantic(tmp_path):
     assert {meta["semantic"]["model"], meta["semantic"]["rows"]} <= {
         f"semantic/{p.name}" for p in (index / "semantic").iterdir()
     }
-    found = papers(project, "search", "-n", "3", "zqxv wkkp")  # no word of it is in any paper
-    assert found.exit_code == 0 and "100 paper(s) match" in found.output
+    # Papers near in meaning fill the list below the word matches (one paper has "dreamdojo"),
+    found = papers(project, "search", "-n", "3", "dreamdojo")
+    assert found.exit_code == 0 and found.output.splitlines()[0].split()[1] == "2602.06949"
+    assert int(found.output.splitlines()[-1].split()[0]) >= 100
+    # but a query no paper has a word of gets no guesses.
+    assert "0 paper(s) match" in papers(project, "search", "zqxv wkkp").output
     configure(project, semantic="false")
     assert papers(project, "render").exit_code == 0
     assert "semantic" not in json.loads((index / "meta.json").read_text())
     assert not (index / "semantic").exists()
-    assert "0 paper(s) match" in papers(project, "search", "zqxv wkkp").output
+    assert "1 paper(s) match" in papers(project, "search", "dreamdojo").output
 
 
 def test_a_model_folder_that_is_not_one_is_a_clear_error(tmp_path):

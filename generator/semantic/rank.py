@@ -118,12 +118,13 @@ NO_FILTERS = search.Filters()
 def run(
     index: search.Index, text: str, filters: search.Filters = NO_FILTERS, sort: str = "relevance"
 ) -> search.Result:
-    """``search.run``, merged with the ranking by meaning (``fuse``) when the index has one
-    and results are sorted by relevance (semantic.js ``hybrid``)."""
+    """``search.run``, merged with the ranking by meaning (``fuse``) when the index has one,
+    results are sorted by relevance and some paper has a word of the query (search.js
+    ``merge``)."""
     result = search.run(index, text, filters, sort)
     semantic = semantic_of(index)
-    if semantic is None or sort != "relevance" or not result.clauses:
-        return result
+    if semantic is None or sort != "relevance" or not result.clauses or not result.docs:
+        return result  # no word of the query is in any paper: its meaning is a guess
     accepts = filters.accepts(search.facets_of(index)) if filters else None
     nearest = semantic.rank(text, accepts)
     docs = np.asarray(result.docs, dtype=np.int64)

@@ -153,9 +153,10 @@
     return result;
   }
   /** The result merged with the ranking by meaning (semantic.js fuse), once the download is
-   * done; null when there is none to merge (no download, another sort, no words). */
+   * done; null when there is none to merge (no download, another sort, no words, or no paper
+   * with a word of the query: its meaning would be a guess). */
   async function merge(result, text, filters = {}, sort = "relevance") {
-    if (!semantic || sort !== "relevance" || !result.clauses.length) return null;
+    if (!semantic || sort !== "relevance" || !result.clauses.length || !result.docs.length) return null;
     try { await semantic.ready; } catch { return null; }
     filters = asFilters(filters);
     let accepts = null;
