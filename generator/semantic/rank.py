@@ -13,6 +13,8 @@ match, as before):
    lexical ranking's and the semantic ranking's first ``DEPTH`` (``FUSION``), ties to the
    lower document number.
 3. Then the remaining lexical matches, in lexical order, so every word match is still listed.
+
+A query that no paper has a word of is not merged: its meaning would be a guess.
 """
 
 from __future__ import annotations
@@ -51,7 +53,9 @@ class Semantic:
         return self._model
 
     def vectors(self) -> tuple[np.ndarray, np.ndarray]:
-        """(row vectors as int32, each row's document number)."""
+        """(row vectors, each row's document number). The vectors' integers are held as
+        float32: a score is at most 384 x 1024 x 8, so float32 sums them exactly (every partial
+        sum is an integer under 2^24) and BLAS does it at once."""
         if self._docs is None:
             dims = self.meta["dims"]
             parts = [
@@ -59,7 +63,9 @@ class Semantic:
                 for name, count in self.meta["chunks"]
             ]
             self._docs = (
-                np.concatenate(parts).astype(np.int32) if parts else np.zeros((0, dims), np.int32)
+                np.concatenate(parts).astype(np.float32)
+                if parts
+                else np.zeros((0, dims), np.float32)
             )
             self._rows = np.frombuffer(self.get_bytes(self.meta["rows"]), dtype="<i4").astype(
                 np.int64
