@@ -93,7 +93,7 @@
     const m = meta.semantic;
     const url = (name) => new URL(name, indexUrl).href;
     const worker = new Worker(new URL("assets/javascripts/semantic.js", base));
-    semantic = { bytes: m.bytes, loaded: 0, failed: null, done: false, worker, asked: new Map(), next: 0 };
+    semantic = { bytes: m.bytes, loaded: 0, failed: null, done: false, worker, asked: new Map(), next: 0, busy: false, waiting: null };
     semantic.ready = new Promise((resolve, reject) => {
       worker.onmessage = ({ data }) => {
         if (data.type === "progress") { semantic.loaded = data.loaded; semanticNote(); }
@@ -108,13 +108,24 @@
     semantic.fuse = loadScript("semantic.js").then(() => window.PapersSemantic.fuse);
     semanticNote();
   }
-  /** The worker's ranking of a query: the nearest document numbers (accepts: a Uint8Array). */
+  /** The worker's ranking of a query: the nearest document numbers (accepts: a Uint8Array),
+   * or null when a newer query took its turn. One query is with the worker at a time and one
+   * waits, the newest: a fast typist's keystrokes do not queue up behind each other. */
   function nearestOf(text, accepts) {
-    const id = ++semantic.next;
     return new Promise((resolve) => {
-      semantic.asked.set(id, resolve);
-      semantic.worker.postMessage({ type: "rank", id, text, accepts });
+      semantic.waiting?.resolve(null);
+      semantic.waiting = { text, accepts, resolve };
+      if (!semantic.busy) askNext();
     });
+  }
+  function askNext() {
+    const job = semantic.waiting;
+    semantic.waiting = null;
+    semantic.busy = Boolean(job);
+    if (!job) return;
+    const id = ++semantic.next;
+    semantic.asked.set(id, (nearest) => { job.resolve(nearest); askNext(); });
+    semantic.worker.postMessage({ type: "rank", id, text: job.text, accepts: job.accepts });
   }
   const megabytes = (n) => `${(n / 1e6).toFixed(1)} MB`;
   /** The lines under the results that say what the meaning search is doing. */
@@ -166,6 +177,7 @@
       accepts = Uint8Array.from({ length: index.papers }, (_, d) => (test(d) ? 1 : 0));
     }
     const [nearest, fuse] = await Promise.all([nearestOf(text, accepts), semantic.fuse]);
+    if (nearest === null) return null; // overtaken by a newer query
     const clauses = result.clauses.length;
     const every = result.docs.filter((d) => result.scores.get(d).matched === clauses).length;
     return { ...result, docs: fuse(result.docs, every, nearest, indexMeta.semantic.fusion), semantic: true };
