@@ -137,7 +137,8 @@ class QueryModel:
 
     def _embed(self, ids: list[int]) -> np.ndarray:
         t = self.tensors
-        x = t["word"][ids].astype(np.float64) * t["word.scale"][ids][:, None]
+        rows = unpack4(t["word"][ids].tobytes(), len(ids) * self.header["dims"])
+        x = rows.reshape(len(ids), -1).astype(np.float64) * t["word.scale"][ids][:, None]
         x = x + t["position"][: len(ids)] + t["type"]
         return self._norm(x, "ln")
 
@@ -178,12 +179,15 @@ def read(data: bytes) -> QueryModel:
         count = int(np.prod(e["shape"])) if e["shape"] else 1
         at = start + e["offset"]
         if e["dtype"] == "int4":
-            array = unpack4(data[at : at + (count + 1) // 2], count)
-        else:
-            array = np.frombuffer(data, np.dtype(e["dtype"]).newbyteorder("<"), count, at)
-        array = array.reshape(e["shape"])
-        # The word pieces stay int8: a query reads a few rows of the 27.6k (in _embed).
-        tensors[e["name"]] = array if e["name"] == "word" else array.astype(np.float64)
+            # Kept packed, a row of bytes per word piece: a query unpacks the few rows it
+            # reads of the 27.6k (_embed), not the whole table.
+            rows, cols = e["shape"]
+            tensors[e["name"]] = np.frombuffer(data, np.uint8, count // 2, at).reshape(
+                rows, cols // 2
+            )
+            continue
+        array = np.frombuffer(data, np.dtype(e["dtype"]).newbyteorder("<"), count, at)
+        tensors[e["name"]] = array.reshape(e["shape"]).astype(np.float64)
     return QueryModel(header, tensors, {t: i for i, t in enumerate(header["vocab"])})
 
 
