@@ -83,7 +83,7 @@ class PapersSettings(BaseModel):
     semantic: bool = True
     """Search by meaning as well as by words: results whose words differ from the query's but
     whose idea matches merge in below the exact matches. The build embeds each new paper once
-    (about 20 a second on two cores); a visitor's browser downloads the query model and the
+    (about 55 a second on two cores); a visitor's browser downloads the query model and the
     paper vectors once, on its first search (16.6 MB, plus 192 bytes a paper). False: words
     only, and no model is needed."""
     semantic_model: Word = "sentence-transformers/all-MiniLM-L6-v2"

@@ -99,7 +99,6 @@ def _float_graph(tiny, texts: list[str]) -> np.ndarray:
         feed = {
             "ids": ids,
             "positions": np.arange(ids.shape[1]),
-            "bias": np.zeros((1, 1, 1, ids.shape[1]), np.float32),
         }
         pooled = session.run(None, feed)[0][0].mean(0)
         out.append(pooled / np.linalg.norm(pooled))

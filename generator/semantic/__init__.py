@@ -12,15 +12,14 @@ model's vector of a query, made in the browser (``semantic.js``) or by ``papers 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from ..search.build import Semantic as FilesFn  # what the index takes: papers -> files, entry
 
 if TYPE_CHECKING:
     from ..model import Paper
     from ..settings import Settings
-
-FilesFn = Callable[[list["Paper"]], tuple[dict[str, bytes], dict]]
 
 
 def index_part(settings: Settings) -> tuple[FilesFn, str] | None:

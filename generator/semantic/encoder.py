@@ -56,7 +56,6 @@ class Encoder:
         feed = {
             "ids": np.array([ids], dtype=np.int64),
             "positions": np.arange(len(ids), dtype=np.int64),
-            "bias": np.zeros((1, 1, 1, len(ids)), dtype=np.float32),
         }
         pooled = self.session().run(None, feed)[0][0].mean(axis=0)
         return pooled / max(float(np.linalg.norm(pooled)), 1e-12)

@@ -18,13 +18,14 @@ import numpy as np
 from ..files import atomic_write
 
 OPSET = 17  # LayerNormalization is in 17
-VERSION = 2  # of the graph and how it is run (one text at a time): in the digest of vectors
+VERSION = 2  # of the numbers the graph makes (one text at a time): in the digest of vectors
+GRAPH = 3  # of the graph's inputs and nodes: in the kept file's name
 
 
 def build_graph(weights: dict[str, np.ndarray], layers: int, heads: int, eps: float):
-    """The encoder as an ONNX model: inputs ``ids`` (int64, batch x pieces), ``positions``
-    (int64, pieces) and ``bias`` (float32, batch x 1 x 1 x pieces: 0, or -1e9 for padding);
-    output ``hidden`` (batch x pieces x dims)."""
+    """The encoder as an ONNX model: inputs ``ids`` (int64, batch x pieces) and ``positions``
+    (int64, pieces); output ``hidden`` (batch x pieces x dims). No attention mask: texts run
+    one at a time (``encoder``), so there is never padding to mask."""
     from onnx import TensorProto, helper, numpy_helper
 
     nodes, inits = [], []
@@ -88,11 +89,7 @@ def build_graph(weights: dict[str, np.ndarray], layers: int, heads: int, eps: fl
             heads_of("key", [0, 2, 3, 1]),
             heads_of("value", [0, 2, 1, 3]),
         )
-        scores = op(
-            "Add",
-            [op("Mul", [op("MatMul", [q, k], n + "qk"), scale], n + "qk.s"), "bias"],
-            n + "qk.b",
-        )
+        scores = op("Mul", [op("MatMul", [q, k], n + "qk"), scale], n + "qk.s")
         context = op("MatMul", [op("Softmax", [scores], n + "p", axis=-1), v], n + "ctx")
         context = op(
             "Reshape",
@@ -117,7 +114,6 @@ def build_graph(weights: dict[str, np.ndarray], layers: int, heads: int, eps: fl
         [
             helper.make_tensor_value_info("ids", TensorProto.INT64, ["batch", "pieces"]),
             helper.make_tensor_value_info("positions", TensorProto.INT64, ["pieces"]),
-            helper.make_tensor_value_info("bias", TensorProto.FLOAT, ["batch", 1, 1, "pieces"]),
         ],
         [helper.make_tensor_value_info("hidden", TensorProto.FLOAT, ["batch", "pieces", dims])],
         inits,
@@ -129,7 +125,7 @@ def quantized(
     weights: dict[str, np.ndarray], layers: int, heads: int, eps: float, digest: str, cache: Path
 ) -> Path:
     """The int8 model file of these weights, made once and kept under ``cache``."""
-    target = cache / "models" / f"encoder-{digest}-v{VERSION}-int8.onnx"
+    target = cache / "models" / f"encoder-{digest}-g{GRAPH}-int8.onnx"
     if target.exists():
         return target
     import onnx

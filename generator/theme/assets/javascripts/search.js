@@ -37,21 +37,23 @@
   // The reading list (saved.js: Save toggles, the Saved page) is loaded from here, on every
   // page, and not by a <script> tag: a tag in each of 50k pages is 3.4 MB of a site at GitHub
   // Pages' 1 GB. Results wait for it, to draw their toggles; without it they draw none.
-  const savedReady = new Promise((resolve) => {
-    const script = document.createElement("script");
-    script.src = new URL("assets/javascripts/saved.js", base).href;
-    script.onload = script.onerror = resolve;
-    document.head.append(script);
-  });
+  /** A script of the theme's, added to the page; rejects when it does not load. */
+  function loadScript(name, label = name) {
+    return new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = new URL(`assets/javascripts/${name}`, base).href;
+      script.onload = resolve;
+      script.onerror = () => reject(new Error(`${label} did not load`));
+      document.head.append(script);
+    });
+  }
+  const savedReady = loadScript("saved.js").catch(() => {});
   let lunrReady = null;
   function loadLunr() {
-    // lunr.js for its Porter stemmer only: the index itself is ours (see generator/search.py).
-    lunrReady ??= new Promise((resolve, reject) => {
-      const script = document.createElement("script");
-      script.src = new URL("assets/javascripts/vendor/lunr-2.3.9.min.js", base).href;
-      script.onload = resolve;
-      script.onerror = () => { lunrReady = null; reject(new Error("lunr.js did not load")); };
-      document.head.append(script);
+    // lunr.js for its Porter stemmer only: the index itself is ours (see generator/search/).
+    lunrReady ??= loadScript("vendor/lunr-2.3.9.min.js", "lunr.js").catch((error) => {
+      lunrReady = null;
+      throw error;
     });
     return lunrReady;
   }
@@ -77,15 +79,6 @@
   // must not hold up typing or the lexical results. The files are named by their bytes'
   // digest and asked for without ?v=, so the browser's cache keeps them from build to build.
   let semantic = null; // {ready: Promise, bytes, loaded, done, failed, worker}
-  function loadScript(name) {
-    return new Promise((resolve, reject) => {
-      const script = document.createElement("script");
-      script.src = new URL(`assets/javascripts/${name}`, base).href;
-      script.onload = resolve;
-      script.onerror = () => reject(new Error(`${name} did not load`));
-      document.head.append(script);
-    });
-  }
   /** Start the one-time download, unless the visitor asked to save data (then a button asks). */
   function startSemantic(meta, asked = false) {
     if (semantic || !meta?.semantic) return;
