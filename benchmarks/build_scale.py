@@ -34,10 +34,10 @@ def timed(fn):
 
 def one(project: Path) -> dict:
     os.environ["NO_MKDOCS_2_WARNING"] = "1"
-    from generator.render import render
+    from generator.render.pages import render
     from generator.search import build_files, index_files
     from generator.settings import load_settings
-    from generator.site import build_site
+    from generator.site.build import build_site
     from generator.store import Store
 
     settings = load_settings(project)

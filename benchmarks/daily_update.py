@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator import related  # noqa: E402
+from generator.render import related  # noqa: E402
 from generator.store import Store  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -71,7 +71,7 @@ def digests(site: Path) -> dict[str, str]:
 
 
 def related_lists(project: Path) -> dict[str, tuple[str, ...]]:
-    """The related papers of each paper, as the last build kept them (generator/related.py)."""
+    """The related papers of each paper, as the last build kept them (render/related.py)."""
     with open(project / ".papers-cache" / related.FILE, "rb") as handle:
         return pickle.load(handle)[2].lists()
 

@@ -5,7 +5,7 @@ plain BM25 baseline, on the frozen sets, and what the semantic side costs.
     python benchmarks/hybrid_eval.py         # tables for the dev set and the outsider set
     python benchmarks/hybrid_eval.py --misses
 
-Engines, each as ``papers search`` ranks (generator.search and generator.semantic, the code
+Engines, each as ``papers search`` ranks (generator.search and generator.search.semantic, the code
 the browser's search-core.js and semantic.js must agree with):
 
 - ``lexical``: the words only (``extra.papers.semantic: false``);
@@ -32,8 +32,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks import search_eval as ev
-from generator import search, semantic
-from generator.semantic import encoder, rank, source, vectors
+from generator import search
+from generator.search import semantic
+from generator.search.semantic import encoder, rank, source, vectors
 from generator.settings import PapersSettings
 
 CACHE = Path(tempfile.gettempdir()) / "daily-papers-hybrid-eval"

@@ -18,7 +18,7 @@ sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1]
 from benchmarks import hybrid_eval as he
 from benchmarks import search_eval as ev
 from generator import search
-from generator.semantic import rank
+from generator.search.semantic import rank
 
 
 def main():

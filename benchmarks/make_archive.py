@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.importer import ImportOptions, read_capture  # noqa: E402
+from generator.ingest.importer import ImportOptions, read_capture  # noqa: E402
 from generator.model import Paper  # noqa: E402
 from generator.settings import PapersSettings  # noqa: E402
 from generator.store import Store  # noqa: E402

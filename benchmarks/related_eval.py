@@ -8,7 +8,7 @@
 Quality (protocol and sample: benchmarks/related/draw.py, sample.yaml, frozen before any
 ranking was looked at): for each of the 48 sampled papers of the 6,752-paper corpus, each
 method's top 5 among the whole corpus, scored by the share that has an AI keyword, an arXiv
-category or an author in common with the paper. "ours" is ``generator.related`` as the site
+category or an author in common with the paper. "ours" is ``generator.render.related`` as the site
 runs it; "ours, no keywords" the same without the keywords field (keywords are one of ours'
 inputs, so the keyword measure flatters it); "tf-idf" is scikit-learn's TfidfVectorizer with its
 defaults on title + abstract, ranked by cosine.
@@ -40,9 +40,9 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks import search_eval as ev
-from generator import related as rel
 from generator import search
 from generator.model import Paper
+from generator.render import related as rel
 
 SAMPLE = Path(__file__).parent / "related" / "sample.yaml"
 TOP = 5

@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from generator import search  # noqa: E402
-from generator.importer import ImportOptions, import_paths  # noqa: E402
+from generator.ingest.importer import ImportOptions, import_paths  # noqa: E402
 from generator.model import Paper  # noqa: E402
 from generator.store import Store  # noqa: E402
 

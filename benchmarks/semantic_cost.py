@@ -30,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from generator import search
-from generator.semantic import encoder, rank, source, vectors
+from generator.search.semantic import encoder, rank, source, vectors
 from generator.settings import GENERATED_DIR, INDEX_DIR, PapersSettings, load_settings
 from generator.store import Store
 

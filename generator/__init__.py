@@ -1,8 +1,17 @@
 """Daily Papers: a static site generator for Hugging Face Daily Papers.
 
-The package reads like the pipeline: ``sources`` (fetch raw data, parse it) -> ``model`` (one typed
-paper) -> ``store`` (YAML under data/) -> ``render`` (Markdown pages under generated/) -> ``site``
-(MkDocs build).
+The folders are the pipeline's stages, each importing only from the ones before it:
+
+- the core, here: ``model`` (one typed paper), ``store`` (YAML under data/, merging captures
+  with ``merge``), ``escape``, ``settings``, ``outputs`` (the keyed writer), ``files``, ``errors``;
+- ``ingest/``: fetch raw data from the sources and parse it, or import saved captures;
+- ``search/``: the search index and, in ``search/semantic/``, search by meaning;
+- ``render/``: Markdown pages, feeds and citations under generated/;
+- ``site/``: the MkDocs build and the check of a built site;
+- ``project``: every operation of a project folder, as a library (``Project``), and ``cli``,
+  the ``papers`` command over it, on top.
+
+``tests/test_layers.py`` holds the order.
 """
 
 __version__ = "0.1.0"

@@ -11,24 +11,16 @@ import sys
 import time
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from . import search
-from .archive import select_topics
 from .errors import PapersError
 from .escape import printable
-from .files import atomic_write
-from .outputs import release_memory
+from .project import Project
 from .settings import Settings, load_settings
 
-if TYPE_CHECKING:
-    from .fetch import Journal
-    from .store import Store
-
-# The fetching, rendering and building modules (httpx, Jinja2, feeds, MkDocs) are imported by
-# the commands that use them: `papers search` starts without them (~0.1 s of its ~0.4 s).
+DAY = click.DateTime(["%Y-%m-%d"])
 
 EPILOG_IMPORT = """\b
 Examples:
@@ -78,16 +70,17 @@ class PapersGroup(click.Group):
 
 
 class Context:
-    def __init__(self, project: Path, quiet: bool):
-        self.project, self.quiet = project, quiet
+    def __init__(self, folder: Path, quiet: bool):
+        self.folder, self.quiet = folder, quiet
 
     @cached_property
     def settings(self) -> Settings:
         """Read once per run (commands and their parts share it)."""
-        return load_settings(self.project)
+        return load_settings(self.folder)
 
-    def store(self) -> Store:
-        return _open_store(self.settings)
+    @cached_property
+    def project(self) -> Project:
+        return Project(self.settings, self.quiet)
 
     def say(self, line: str) -> None:
         """The one summary line of a run (suppressed by --quiet)."""
@@ -137,7 +130,7 @@ def main(click_ctx: click.Context, project: Path, quiet: bool) -> None:
 
 
 def _iso_time(value: str | None):
-    from .importer import parse_iso_time
+    from .ingest.importer import parse_iso_time
 
     try:
         return None if value is None else parse_iso_time(value)
@@ -147,7 +140,7 @@ def _iso_time(value: str | None):
 
 @main.command("import", epilog=EPILOG_IMPORT)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="Daily date of every file.")
+@click.option("--date", "day", type=DAY, help="Daily date of every file.")
 @click.option("--year", type=click.IntRange(2023, 2100), help="Year of a text scrape's date line.")
 @click.option(
     "--captured-at",
@@ -158,12 +151,10 @@ def _iso_time(value: str | None):
 @pass_ctx
 def import_cmd(ctx: Context, paths: tuple[Path, ...], day, year: int | None, captured_at) -> None:
     """Import saved captures (files or folders) into data/, offline."""
-    from .importer import ImportOptions, import_paths
+    from .ingest.importer import ImportOptions
 
     options = ImportOptions(day=day.date() if day else None, year=year, captured_at=captured_at)
-    store = ctx.store()
-    with store.lock():
-        result = import_paths(store, paths, options)
+    result = ctx.project.import_paths(list(paths), options)
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
     t = result.tally
@@ -191,20 +182,14 @@ stored paper. HF_ENDPOINT sets the Hugging Face base URL, HF_TOKEN an optional t
 """
 
 
-def _days(day, since, until, window: int | None, settings: Settings) -> tuple[list, Journal | None]:
-    from .fetch import Journal, date_range, refresh_window, today_in_new_york
-
+def _days(ctx: Context, day, since, until, window: int | None):
+    """The days a fetch or hub run is about, and a backfill's journal (``Project.days``)."""
     if day and (since or until):
         raise click.UsageError("use --date, or --since/--until, not both")
-    if day:
-        return [day.date()], None
-    if since or until:
-        if not (since and until):
-            raise click.UsageError("--since and --until go together")
-        start, end = since.date(), until.date()
-        return date_range(start, end), Journal(settings, start, end)
-    n = settings.fetch_days if window is None else window
-    return refresh_window(today_in_new_york(), n), None
+    if bool(since) != bool(until):
+        raise click.UsageError("--since and --until go together")
+    as_day = [d and d.date() for d in (day, since, until)]
+    return ctx.project.days(*as_day, window)
 
 
 _site_dir_option = click.option(
@@ -214,40 +199,30 @@ _site_dir_option = click.option(
 )
 
 
+_DAY_OPTIONS = [
+    click.option("--date", "day", type=DAY, help="This day only."),
+    click.option("--since", type=DAY, help="First day of a backfill."),
+    click.option("--until", type=DAY, help="Last day of a backfill."),
+    click.option(
+        "--days",
+        "window",
+        type=click.IntRange(0, 366),
+        help="Refresh today and this many days before (default: extra.papers.fetch_days).",
+    ),
+]
+
+
 def _day_options(command):
-    """--date / --since / --until / --days, shared by fetch and update."""
-    for option in reversed(
-        [
-            click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="This day only."),
-            click.option(
-                "--since", type=click.DateTime(["%Y-%m-%d"]), help="First day of a backfill."
-            ),
-            click.option(
-                "--until", type=click.DateTime(["%Y-%m-%d"]), help="Last day of a backfill."
-            ),
-            click.option(
-                "--days",
-                "window",
-                type=click.IntRange(0, 366),
-                help="Refresh today and this many days before (default: extra.papers.fetch_days).",
-            ),
-        ]
-    ):
+    """--date / --since / --until / --days, shared by fetch, hub and update."""
+    for option in reversed(_DAY_OPTIONS):
         command = option(command)
     return command
 
 
 def _fetch(ctx: Context, day, since, until, window) -> tuple[str, list[str]]:
     """Run a fetch under the store's lock: (summary, failures)."""
-    from .fetch import fetch_days
-
-    settings = ctx.settings
-    days, journal = _days(day, since, until, window, settings)
-    store = _open_store(settings)
-    with store.lock():
-        result = fetch_days(settings, store, days, quiet=ctx.quiet, journal=journal)
-    if journal is not None and not result.failures:
-        journal.finish()
+    days, journal = _days(ctx, day, since, until, window)
+    result = ctx.project.fetch(days, journal)
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
     t = result.tally
@@ -301,12 +276,7 @@ def enrich_cmd(ctx: Context, refresh: bool, limit: int | None) -> None:
 
 
 def _enrich(ctx: Context, refresh: bool = False, limit: int | None = None):
-    from .fetch import enrich
-
-    settings = ctx.settings
-    store = _open_store(settings)
-    with store.lock():
-        result = enrich(settings, store, refresh=refresh, quiet=ctx.quiet, limit=limit)
+    result = ctx.project.enrich(refresh, limit)
     t = result.tally
     summary = (
         f"asked arXiv about {result.asked} paper(s): {t.updated} updated, {t.unchanged} unchanged, "
@@ -344,15 +314,8 @@ def hub_cmd(ctx: Context, day, since, until, window: int | None) -> None:
 
 
 def _hub(ctx: Context, day, since, until, window) -> tuple[str, list[str]]:
-    from .fetch import hub_citations
-
-    settings = ctx.settings
-    days, _journal = _days(day, since, until, window, settings)  # no journal: a rerun is cheap
-    # It reads every record to find the days' papers: the parse cache the render keeps makes
-    # that cheap at 50k papers.
-    store = _open_store(settings, cached=True)
-    with store.lock():
-        result = hub_citations(settings, store, days, quiet=ctx.quiet)
+    days, _journal = _days(ctx, day, since, until, window)  # no journal: rerun is cheap
+    result = ctx.project.hub(days)
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
     t, r = result.tally, result.repos
@@ -365,74 +328,13 @@ def _hub(ctx: Context, day, since, until, window) -> tuple[str, list[str]]:
 
 
 def _render(ctx: Context) -> str:
-    from .render import render
-
-    settings = ctx.settings
-    store = _open_store(settings, cached=True)
-    stored = store.load_all()
-    papers = select_topics(stored, settings.topics)
-    result = render(settings, papers, store.hashes, settings.cache_dir)
-    _note_index_data(settings, store)
-    days = len({p.daily_date for p in papers})
-    shown = f"{len(papers)} of {len(stored)}" if len(papers) < len(stored) else f"{len(papers)}"
+    done = ctx.project.render()
+    shown = f"{done.papers} of {done.stored}" if done.papers < done.stored else f"{done.papers}"
+    r = done.result
     return (
-        f"rendered {shown} papers over {days} days (pages, feeds, search index): "
-        f"{result.written} file(s) written, {result.unchanged} unchanged, {result.removed} removed"
+        f"rendered {shown} papers over {done.days} days (pages, feeds, search index): "
+        f"{r.written} file(s) written, {r.unchanged} unchanged, {r.removed} removed"
     )
-
-
-def _site():
-    from . import site
-
-    return site
-
-
-def _open_store(settings: Settings, cached: bool = False) -> Store:
-    """The data folder's store; ``cached`` keeps parsed records between runs. Imported here
-    like the modules above: `papers search` on a fresh index reads no record, and the paper
-    model and YAML are a third of its start."""
-    from .store import Store
-
-    return Store(settings.path("data_dir"), cache=settings.cache_dir / "store" if cached else None)
-
-
-def _update_search_index(settings: Settings, store: Store, papers: list) -> None:
-    """Bring the site's search index alone up to date with ``papers``."""
-    from . import semantic
-    from .outputs import Writer
-    from .render import make_env, salt
-
-    part = semantic.index_part(settings)
-    output = search.index_output(papers, store.hashes, settings.cache_dir, part)
-    writer = Writer(settings.generated_dir, settings.cache_dir, salt(settings, make_env()))
-    writer.write([output], sweep=False)
-    _note_index_data(settings, store)
-
-
-def _note_index_data(settings: Settings, store: Store) -> None:
-    """Note which data the index is of, so that ``papers search`` can use it without loading
-    the store."""
-    atomic_write(settings.cache_dir / "search.data", _data_key(settings, store).encode())
-
-
-def _data_key(settings: Settings, store: Store) -> str:
-    """What the search index depends on: the records (file sizes and times: cheap at 50k),
-    the topic filter and the index code."""
-    topics = settings.topics.model_dump_json()
-    meaning = f"{settings.semantic} {settings.semantic_model}"
-    return f"{store.fingerprint()} {topics} {meaning} {search.code_version()}"
-
-
-def _search_index(ctx: Context) -> search.Index:
-    """The index the last build wrote, rebuilt first only if data/ changed since."""
-    settings = ctx.settings
-    store = _open_store(settings, cached=True)
-    folder = settings.generated_dir / search.INDEX_DIR
-    stamp = settings.cache_dir / "search.data"
-    fresh = stamp.exists() and stamp.read_text() == _data_key(settings, store)
-    if not (fresh and (folder / "meta.json").exists()):
-        _update_search_index(settings, store, select_topics(store.load_all(), settings.topics))
-    return search.Index.from_folder(folder)
 
 
 @main.command()
@@ -460,8 +362,7 @@ def build(ctx: Context, site_dir: Path | None, no_strict: bool) -> None:
     """
     started = time.monotonic()
     rendered = _render(ctx)
-    release_memory()  # before the site build's processes start
-    built = _site().build_site(ctx.settings, site_dir, strict=not no_strict)
+    built = ctx.project.build_site(site_dir, strict=not no_strict)
     ctx.say(f"{rendered}; {built} in {time.monotonic() - started:.1f} s")
 
 
@@ -497,8 +398,7 @@ def update(
         cited, failed = ("Hub skipped", []) if no_hub else _hub(ctx, day, since, until, window)
         failures += failed
         rendered = _render(ctx)
-        release_memory()  # before the site build's processes start
-        built = _site().build_site(ctx.settings, site_dir)
+        built = ctx.project.build_site(site_dir)
     except PapersError as exc:
         _exit_on([*failures, str(exc)])
     took = time.monotonic() - started
@@ -517,7 +417,7 @@ def serve(ctx: Context, dev_addr: str | None) -> None:
       papers serve -a 127.0.0.1:8001
     """
     click.echo(_render(ctx))
-    _site().serve_site(ctx.settings, dev_addr)
+    ctx.project.serve(dev_addr)
 
 
 EPILOG_SEARCH = """\b
@@ -530,13 +430,11 @@ Examples:
   papers search "how can robots learn from videos of people"   # by meaning too
 
 \b
-Searches titles, authors, arXiv ids, organisations, AI keywords and abstracts of every paper in
-data/ (the site's topic filter applies), ranked exactly as the site's search box ranks them:
-papers matching every word first, then those matching fewer; lunr's BM25 weights, title and id
-matches first. The last word also matches as a prefix unless the query ends with a space, as
-when typing in the search box. With extra.papers.semantic (the default), papers near the
-query in meaning merge in below the papers that have every word, as on the site. It reads
-the index `papers build` wrote, rebuilding it first if data/ changed since.
+Searches every paper in data/ (the site's topic filter applies), ranked exactly as the site's
+search box ranks them: papers matching every word first, then those near the query in meaning
+(extra.papers.semantic), then those matching fewer words. The last word also matches as a
+prefix unless the query ends with a space. It reads the index `papers build` wrote,
+rebuilding it first if data/ changed since.
 """
 
 
@@ -546,8 +444,8 @@ the index `papers build` wrote, rebuilding it first if data/ changed since.
     "-n", "--limit", default=10, show_default=True, type=click.IntRange(1), help="Results listed."
 )
 @click.option("--sort", type=click.Choice(search.SORTS), default="relevance", show_default=True)
-@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Daily date on or after.")
-@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Daily date on or before.")
+@click.option("--since", type=DAY, help="Daily date on or after.")
+@click.option("--until", type=DAY, help="Daily date on or before.")
 @click.option("--category", metavar="CAT", help="arXiv category, e.g. cs.CV.")
 @click.option("--org", metavar="HANDLE", help="Hugging Face organisation handle.")
 @click.option("--has-code", is_flag=True, help="Only papers with a GitHub repository.")
@@ -558,7 +456,6 @@ def search_cmd(ctx: Context, query: str, limit: int, sort: str, **options) -> No
         raise click.UsageError(
             f"nothing to search for in {printable(query)!r}: type a word, a name or an arXiv id"
         )
-    index = _search_index(ctx)
     filters = search.Filters(
         since=options["since"] and options["since"].date(),
         until=options["until"] and options["until"].date(),
@@ -566,11 +463,31 @@ def search_cmd(ctx: Context, query: str, limit: int, sort: str, **options) -> No
         org=options["org"],
         has_code=options["has_code"],
     )
-    from .semantic import rank as meaning
-
-    result = meaning.run(index, query, filters, sort)
+    index, result = ctx.project.search(query, filters, sort)
     hits = [search.hit(index, doc, result) for doc in result.docs[:limit]]
     for rank, hit in enumerate(hits, 1):
         click.echo(f"{rank:>3}. {hit.id:<12} {hit.day} ▲{hit.upvotes:<4} {hit.title}")
     shown = printable(query)
     ctx.say(f"{len(result.docs)} paper(s) match {shown!r}; showing {len(hits)}")
+
+
+@main.command()
+@click.argument("site_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
+@pass_ctx
+def check(ctx: Context, site_dir: Path | None) -> None:
+    """Check a built site before it is deployed; exit 1 if anything is wrong.
+
+    Reads files only: the landmarks of the front page, the latest day and a paper, the 404
+    page, sitemap, robots.txt, feeds, the search files, the theme's fixes and the size against
+    GitHub Pages' 1 GB. The update workflow runs it before it uploads anything.
+
+    \b
+    Examples:
+      papers check              # site/ (mkdocs.yml's site_dir)
+      papers check /tmp/site
+    """
+    where = site_dir or ctx.settings.path("site_dir")
+    problems = ctx.project.check(where)
+    if problems:
+        _exit_on([*problems, f"{len(problems)} problem(s) in {where}: not fit to deploy"])
+    ctx.say(f"checked {where}: fit to deploy")

@@ -77,16 +77,14 @@ def render_fixture_archive(where: Path, site_url: str | None = None) -> Path:
     its generated folder."""
     from datetime import date
 
-    from generator.importer import ImportOptions, import_paths
-    from generator.render import render
-    from generator.settings import load_settings
-    from generator.store import Store
+    from generator.ingest.importer import ImportOptions
+    from generator.project import Project
 
-    settings = load_settings(make_project(where, site_url=site_url))
-    store = Store(settings.path("data_dir"))
-    import_paths(store, [API_DIR], ImportOptions())
-    import_paths(store, [SEED], ImportOptions(day=date(2025, 9, 10)))
-    render(settings, store.load_all())
+    project = Project.open(make_project(where, site_url=site_url))
+    project.import_paths([API_DIR], ImportOptions())
+    project.import_paths([SEED], ImportOptions(day=date(2025, 9, 10)))
+    project.render()
+    settings = project.settings
     return settings.generated_dir
 
 

@@ -12,11 +12,11 @@ import pytest
 import rispy
 from bibtexparser.middlewares import SeparateCoAuthors
 
-from generator import citation
-from generator.archive import Archive
-from generator.importer import ImportOptions, import_paths
+from generator.ingest.importer import ImportOptions, import_paths
 from generator.model import ArxivInfo, Author, Paper
-from generator.render import render
+from generator.render import citation
+from generator.render.archive import Archive
+from generator.render.pages import render
 from generator.settings import load_settings
 from generator.store import Store
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.importer import ImportOptions, import_paths
+from generator.ingest.importer import ImportOptions, import_paths
 from generator.settings import load_settings
 from generator.store import Store
 

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from generator.errors import InputError
-from generator.sources.hf_api import latest_time, load_json, parse_daily_papers
+from generator.ingest.sources.hf_api import latest_time, load_json, parse_daily_papers
 
 from .conftest import API_DIR, FIXTURES
 

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.importer import ImportOptions, import_paths
+from generator.ingest.importer import ImportOptions, import_paths
 from generator.model import Account, Author, Paper, Source
 from generator.store import Store
 

@@ -12,9 +12,9 @@ import pytest
 import rispy
 from playwright.sync_api import expect
 
-from generator.archive import week_key
-from generator.importer import ImportOptions, import_paths
+from generator.ingest.importer import ImportOptions, import_paths
 from generator.model import clean_text
+from generator.render.archive import week_key
 from generator.store import Store
 
 from .conftest import FIXTURES, make_project, papers

@@ -13,9 +13,9 @@ import httpx
 import pytest
 
 from generator.errors import InputError
-from generator.http import RateLimiter, response_time, retry_after
-from generator.importer import ImportOptions, import_paths
-from generator.sources.hf_html import parse_daily_papers_html
+from generator.ingest.http import RateLimiter, response_time, retry_after
+from generator.ingest.importer import ImportOptions, import_paths
+from generator.ingest.sources.hf_html import parse_daily_papers_html
 from generator.store import Store
 
 from .conftest import API_DIR

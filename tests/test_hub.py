@@ -12,10 +12,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from generator.errors import InputError
+from generator.ingest.sources.hf_hub import parse_citing_repos
 from generator.merge import merge
 from generator.model import HubCitations, HubRepo, Paper
 from generator.settings import load_settings
-from generator.sources.hf_hub import parse_citing_repos
 from generator.store import Store
 
 from .conftest import API_DIR, HUB_DIR, make_project

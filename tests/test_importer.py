@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.importer import ImportOptions, import_paths, read_capture
+from generator.ingest.importer import ImportOptions, import_paths, read_capture
 from generator.store import Store
 
 from .conftest import API_DIR, FIXTURES, SEED, make_project, papers

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.importer import ImportOptions, import_paths
-from generator.render import TEMPLATES, make_env
-from generator.render import render as render_all
+from generator.ingest.importer import ImportOptions, import_paths
+from generator.render.pages import TEMPLATES, make_env
+from generator.render.pages import render as render_all
 from generator.settings import load_settings
-from generator.site import build_site
+from generator.site.build import build_site
 from generator.store import Store
 
 from .conftest import API_DIR, configure, make_project
@@ -131,7 +131,7 @@ def digest_tree(folder: Path, sitemap: bool = False) -> dict[str, str]:
 @pytest.mark.slow
 def test_parallel_build_equals_a_single_build(project, tmp_path, monkeypatch):
     """Three processes build five shards (a shard is at most SHARD_PAGES pages)."""
-    import generator.site as site_module
+    import generator.site.build as site_module
 
     render(project)
     one = build_site(load_settings(configure(project, build_jobs=1)), tmp_path / "one").path

@@ -1,4 +1,4 @@
-"""Related papers (generator/related.py): the most similar papers of the archive, stable when a
+"""Related papers (render/related.py): the most similar papers of the archive, stable when a
 day adds papers, the same from a cold and an incremental build, and shown on paper pages that
 re-render only when their list (or a listed title) changes."""
 
@@ -14,9 +14,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from generator import escape, related
+from generator import escape
 from generator.model import Paper
-from generator.render import render as render_all
+from generator.render import related
+from generator.render.pages import render as render_all
 from generator.settings import load_settings
 from generator.store import Store
 

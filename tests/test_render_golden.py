@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator.model import title_id
-from generator.render import render
+from generator.render.pages import render
 from generator.settings import load_settings
 from generator.store import Store
 
@@ -22,7 +22,7 @@ SEED_TITLE = "In-Context Learning Strategies Emerge Rationally"
 PAGES = [
     "index.md",
     "archive.md",
-    "stats.md",  # the charts (generator/stats.py) and which sections have data
+    "stats.md",  # the charts (generator/render/stats.py) and which sections have data
     "date/2025-04-11.md",
     "date/2025-04-11.bib",  # every paper of the day, cited (citation.py)
     "date/2025-04-11.ris",

@@ -17,7 +17,7 @@ import pytest
 from lunr.builder import Builder
 
 from generator import search
-from generator.importer import ImportOptions, read_capture
+from generator.ingest.importer import ImportOptions, read_capture
 from generator.outputs import Writer
 from generator.store import Store
 

@@ -19,7 +19,7 @@ import yaml
 from playwright.sync_api import expect
 
 from generator import search
-from generator.semantic import rank
+from generator.search.semantic import rank
 from generator.store import Store
 
 from .conftest import FIXTURES, bundled_project, papers
@@ -81,7 +81,7 @@ def _browser_tops(page, runs: list, n: int = 10) -> list[list[str]]:
 
 
 def _python_top(index, query: str, n: int = 10, filters=None, sort="relevance") -> list[str]:
-    """`papers search`'s ranking: by words and by meaning (generator/semantic/rank.py)."""
+    """`papers search`'s ranking: by words and by meaning (generator/search/semantic/rank.py)."""
     result = rank.run(index, query, filters or search.Filters(), sort)
     return [search.hit(index, d, result).id for d in result.docs[:n]]
 

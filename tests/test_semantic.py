@@ -1,4 +1,4 @@
-"""Search by meaning (generator/semantic/, semantic.js) on the bundled data, with the tiny model
+"""Search by meaning (search/semantic/, semantic.js) on the bundled data, with the tiny model
 of tests/tiny_model.py: the tokenizer against Hugging Face's, the query encoder file against
 the model, Python against the browser's code under Node, the kept vectors, the fusion's
 promises, and `papers` with the switch on and off."""
@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from generator import search
-from generator.semantic import encoder, model, rank, tokenizer, vectors
+from generator.search.semantic import encoder, model, rank, tokenizer, vectors
 from generator.store import Store
 
 from .conftest import ROOT, configure, make_project, papers, tiny_model
@@ -40,7 +40,7 @@ def tiny():
 @pytest.fixture(scope="module")
 def built(bundled, tiny, tmp_path_factory):
     """The bundled papers' index with its semantic side, in memory and on disk."""
-    from generator.semantic import index_files_of
+    from generator.search.semantic import index_files_of
 
     cache = tmp_path_factory.mktemp("cache")
     files = search.build_files(bundled, None, index_files_of(tiny_model(), cache))
@@ -89,7 +89,7 @@ def _float_graph(tiny, texts: list[str]) -> np.ndarray:
     """The papers' encoder graph before quantization, run on ``texts`` one by one."""
     import onnxruntime as ort
 
-    from generator.semantic import runtime
+    from generator.search.semantic import runtime
 
     graph = runtime.build_graph(tiny.weights, tiny.layers, tiny.heads, tiny.eps)
     session = ort.InferenceSession(graph.SerializeToString(), providers=["CPUExecutionProvider"])
@@ -277,7 +277,7 @@ def test_a_model_not_installed_is_downloaded_once_from_the_hub_endpoint(tmp_path
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
     from generator.errors import InputError
-    from generator.semantic import source
+    from generator.search.semantic import source
 
     hub = tmp_path / "hub" / "someone" / "tiny" / "resolve" / "main"
     shutil.copytree(tiny_model(), hub)
@@ -306,7 +306,7 @@ def test_a_model_not_installed_is_downloaded_once_from_the_hub_endpoint(tmp_path
 
 
 def test_the_packaged_model_is_found_without_the_network(tmp_path):
-    from generator.semantic import source
+    from generator.search.semantic import source
 
     folder = source.locate(
         "sentence-transformers/all-MiniLM-L6-v2", tmp_path, tmp_path, "http://127.0.0.1:9"

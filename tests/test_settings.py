@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 
 from generator import settings as settings_module
-from generator.archive import select_topics
 from generator.errors import InputError
 from generator.model import ArxivInfo, Paper
+from generator.render.archive import select_topics
 from generator.settings import Topics, load_settings
 
 from .conftest import make_project

@@ -19,7 +19,7 @@ import feedparser
 import pytest
 from playwright.sync_api import expect
 
-from generator.importer import ImportOptions, import_paths
+from generator.ingest.importer import ImportOptions, import_paths
 from generator.settings import load_settings
 from generator.store import Store
 

@@ -1,4 +1,4 @@
-"""The deploy's smoke test (generator/smoke.py) passes on a real built site and fails on damaged
+"""The deploy's smoke test (site/check.py) passes on a real built site and fails on damaged
 copies of it; the theme hook stops the build when Material's markup no longer has what it fixes."""
 
 from __future__ import annotations
@@ -7,14 +7,12 @@ import importlib.util
 import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from mkdocs.exceptions import PluginError
 
-from generator.smoke import check_site
+from generator.site.check import check_site
 
 from .conftest import API_DIR, ROOT, SEED, make_project, papers
 
@@ -40,12 +38,8 @@ def site(tmp_path_factory) -> Path:
 
 def test_a_real_site_passes(site):
     assert check_site(site, SITE_URL) == []
-    cli = [sys.executable, "-m", "generator.smoke", str(site), "--site-url", SITE_URL]
-    result = subprocess.run(cli, capture_output=True, text=True)
-    assert result.returncode == 0 and "fit to deploy" in result.stdout, result.stderr
-    # without --site-url it reads site_url from mkdocs.yml in the current folder
-    result = subprocess.run(cli[:4], capture_output=True, text=True, cwd=site.parent)
-    assert result.returncode == 0, result.stderr
+    result = papers(site.parent, "check")  # site/ and site_url from the project's mkdocs.yml
+    assert result.exit_code == 0 and "fit to deploy" in result.stdout, result.stderr
 
 
 def latest_paper(site: Path) -> Path:
@@ -111,12 +105,8 @@ def test_a_damaged_site_fails(site, tmp_path, damage):
     harm(copy)
     problems = check_site(copy, SITE_URL)
     assert any(expected in p for p in problems), problems
-    result = subprocess.run(
-        [sys.executable, "-m", "generator.smoke", str(copy), "--site-url", SITE_URL],
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 1 and expected in result.stderr
+    result = papers(site.parent, "check", str(copy))
+    assert result.exit_code == 1 and expected in result.stderr
 
 
 # -- the theme hook fails loudly ---------------------------------------------------------------

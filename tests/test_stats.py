@@ -9,10 +9,10 @@ from datetime import date
 import pytest
 from bs4 import BeautifulSoup
 
-from generator import stats
-from generator.archive import Archive
 from generator.model import Account, Paper
-from generator.stats import Rising
+from generator.render import stats
+from generator.render.archive import Archive
+from generator.render.stats import Rising
 
 _ids = itertools.count(1)
 

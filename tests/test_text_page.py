@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from generator.errors import InputError
+from generator.ingest.sources.text_page import infer_year, parse_text_page, resolve_page_date
 from generator.model import title_id
-from generator.sources.text_page import infer_year, parse_text_page, resolve_page_date
 
 from .conftest import SEED
 

@@ -220,13 +220,13 @@ def test_the_site_is_smoke_tested_before_it_is_uploaded():
     update = steps("update.yml", "update")
     runs = [s.get("run", "") + s.get("uses", "") for s in update]
     build = next(i for i, r in enumerate(runs) if "papers update" in r)
-    smoke = next(i for i, r in enumerate(runs) if "python -m generator.smoke site" in r)
+    smoke = next(i for i, r in enumerate(runs) if "papers check site" in r)
     upload = next(i for i, r in enumerate(runs) if "upload-pages-artifact" in r)
     assert build < smoke < upload
     step = update[smoke]
     assert "continue-on-error" not in step and "if" not in step  # a failure stops the job
     body = step["run"]
-    assert body.index("python -m generator.smoke site") < body.index("built=true")
+    assert body.index("papers check site") < body.index("built=true")
     assert update[upload]["if"] == f"steps.{step['id']}.outputs.built == 'true'"
     assert "needs.update.outputs.built == 'true'" in load("update.yml")["jobs"]["deploy"]["if"]
     assert load("update.yml")["jobs"]["update"]["outputs"]["built"] == (

@@ -4,7 +4,7 @@
 
 Protocol (README of this folder is this docstring and the header of queries.yaml):
 
-1. This script reads the corpus with the project's own parser (``generator.importer``, what
+1. This script reads the corpus with the project's own parser (``generator.ingest.importer``, what
    ``papers import`` uses, so ids, titles, abstracts and organisations are the records the
    search indexes) and, with ``random.Random(SEED)``, draws for each kind ``PER_KIND`` papers
    from the pool of papers eligible for that kind. The eligibility rules below were written
@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from generator.importer import ImportOptions, collect_files, read_capture  # noqa: E402
+from generator.ingest.importer import ImportOptions, collect_files, read_capture  # noqa: E402
 from generator.model import Paper  # noqa: E402
 
 SEED = 20260311

@@ -6,7 +6,7 @@ term (stop words, British spellings, lunr.js's Porter stemmer); a text's chunks 
 ``field_texts``). And the term counts of papers (``counts``), kept between builds so a day's
 update analyses only its new and edited papers (``Analysed``), and analysed on every core when
 there are many. Read by ``build`` (postings), ``query`` (a query's clauses) and
-``generator.related`` (TF-IDF vectors).
+``generator.render.related`` (TF-IDF vectors).
 """
 
 from __future__ import annotations

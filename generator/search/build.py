@@ -29,7 +29,7 @@ from .disk import FORMAT, Binary, Encoded, _json, index_files
 if TYPE_CHECKING:  # only named in annotations: `papers search` never loads the model
     from ..model import Paper
 
-# The search by meaning's part (generator.semantic, a later stage: passed in, not imported):
+# The search by meaning's part (generator.search.semantic, a later stage: passed in, not imported):
 # from the papers in document order, its files (path -> bytes) and its meta.json entry.
 Semantic = Callable[[list["Paper"]], tuple[dict[str, bytes], dict]]
 
@@ -49,7 +49,7 @@ def build_files(
 ) -> dict[str, Any]:
     """Every file of the index, by path, as JSON-ready values or ``Encoded`` JSON;
     ``cache``: a folder where the analysis of the papers' texts is kept for the next build;
-    ``semantic``: what makes the search by meaning's files (``generator.semantic``), given the
+    ``semantic``: what makes the search by meaning's files (``search.semantic``), given the
     papers in document order: its ``Binary`` files join the index, its entry meta.json."""
     ordered = search_order(papers)
     postings = Postings.of(ordered, cache)

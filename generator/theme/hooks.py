@@ -88,7 +88,7 @@ def on_post_template(output: str, template_name: str, config) -> str:
 
 
 # `papers build` runs one MkDocs build per core, each on a share of the generated pages
-# (PAPERS_SHARD="i/n", set by generator/site.py): MkDocs renders on one thread.
+# (PAPERS_SHARD="i/n", set by generator/site/build.py): MkDocs renders on one thread.
 SHARDED_DIRS = ("papers/", "date/", "week/", "month/", "category/", "org/")
 
 
@@ -121,7 +121,7 @@ def _check_palette(palette) -> None:
 def on_files(files, config):
     """The generated pages join the build, then it keeps the share it is asked for: the
     changed sources of an incremental build (PAPERS_ONLY, a file listing them) and this
-    shard's pages (PAPERS_SHARD), both set by generator/site.py. The test runs before a
+    shard's pages (PAPERS_SHARD), both set by generator/site/build.py. The test runs before a
     generated file becomes a MkDocs File: at 50k papers, making and dropping 71k of them was
     most of an incremental build."""
     wanted = _wanted()
@@ -158,7 +158,7 @@ def _add_generated(files, config, wanted) -> None:
     never grows with the archive, and the pages of one thing are files."""
     from mkdocs.structure.files import File, InclusionLevel
 
-    from generator.archive import FILE_PAGE_DIRS
+    from generator.render.archive import FILE_PAGE_DIRS
 
     root = _generated_dir(config)
     for top, dirs, names in os.walk(root):

@@ -167,7 +167,7 @@
   const paperUrl = (p) => new URL(`papers/${p.id}.html`, base).href;
   const arxiv = (p) => !p.id.startsWith("title-");
   const year = (p) => (p.day ? p.day.slice(0, 4) : "");
-  // As generator/citation.py: every LaTeX special and brace is a command in BibTeX text.
+  // As generator/render/citation.py: every LaTeX special and brace is a command in BibTeX text.
   const BIB = { "\\": "\\textbackslash{}", "{": "\\textbraceleft{}", "}": "\\textbraceright{}",
     $: "\\$", "&": "\\&", "%": "\\%", "#": "\\#", _: "\\_", "^": "\\^{}", "~": "\\~{}" };
   const bibText = (text) => oneLine(text).replace(/[\\{}$&%#_^~]/g, (c) => BIB[c]);

@@ -1,6 +1,6 @@
-/* Daily Papers search by meaning: generator/semantic's twin, in JavaScript.
+/* Daily Papers search by meaning: generator/search/semantic's twin, in JavaScript.
  *
- * generator/semantic/tokenizer.py, model.py (QueryModel) and rank.py are the specification:
+ * generator/search/semantic/tokenizer.py, model.py (QueryModel) and rank.py are the specification:
  * BERT's uncased WordPiece, the query encoder's forward pass over the weights in the index's
  * semantic/model-*.bin, the integer ranking of the papers' vectors and the fusion with the
  * lexical ranking, function for function and in the same order of operations, so both sides

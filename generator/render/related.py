@@ -29,9 +29,9 @@ import numpy as np
 from scipy import sparse
 from sparse_dot_topn import sp_matmul_topn
 
-from . import search
-from .files import atomic_write
-from .model import Paper
+from .. import search
+from ..files import atomic_write
+from ..model import Paper
 
 SHOWN = 6  # papers listed on a page
 # Fields read, and their weights: equal, as no boost in a grid moved the quality sample

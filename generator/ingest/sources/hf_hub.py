@@ -17,9 +17,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..errors import InputError
+from ...errors import InputError
+from ...model import HubRepo
 from ..http import response_time
-from ..model import HubRepo
 from .hf_api import load_json
 
 # kind -> (the listing's path, what it is sorted by)

@@ -22,14 +22,16 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import citation, escape, related, search, semantic, stats
+from .. import escape, search
+from ..model import HUB_REPO_ID_RE, Paper
+from ..outputs import Output, Writer, Written
+from ..search import semantic
+from ..settings import Settings
+from . import citation, related, stats
 from .archive import SLUG_RE, Archive, Topic, day_url, paper_url, period_url, week_key
 from .feeds import KINDS, OPML, Feed, opml, render_feed
-from .model import HUB_REPO_ID_RE, Paper
-from .outputs import Output, Writer, Written
-from .settings import Settings
 
-TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATES = Path(__file__).parents[1] / "templates"
 
 
 def _finalize(value: Any) -> Any:
@@ -339,7 +341,7 @@ def salt(settings: Settings, env: Environment) -> str:
     the environment loads (a change to escaping or a template must re-render everything) and
     the settings."""
     digest = hashlib.sha1(settings.model_dump_json().encode())
-    code = sorted(Path(__file__).parent.rglob("*.py"))
+    code = sorted(Path(__file__).parents[1].rglob("*.py"))  # all of generator/
     templates = sorted(p for d in env.loader.searchpath for p in Path(d).rglob("*.j2"))
     for path in code + templates:
         digest.update(path.read_bytes())

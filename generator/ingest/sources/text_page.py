@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from ..errors import InputError
-from ..model import Paper, Source, clean_text, title_id
+from ...errors import InputError
+from ...model import Paper, Source, clean_text, title_id
 
 _MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 MONTHS = {m: i for i, m in enumerate(_MONTH_NAMES, 1)}

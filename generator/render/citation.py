@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
-from .escape import html as escape_html
-from .escape import is_http_url, math_spans
-from .model import Author, Paper
+from ..escape import html as escape_html
+from ..escape import is_http_url, math_spans
+from ..model import Author, Paper
 
 _GROUP_WORDS = re.compile(r"\b(team|contributors|group|lab|consortium|collaboration)\b", re.I)
 

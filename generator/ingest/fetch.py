@@ -20,15 +20,15 @@ from zoneinfo import ZoneInfo
 
 from tqdm import tqdm
 
-from .errors import InputError, PapersError
-from .files import atomic_write
+from ..errors import InputError, PapersError
+from ..files import atomic_write
+from ..model import HUB_KINDS, HubCitations, Paper, Source, title_key
+from ..settings import Settings
+from ..store import Store, Tally
 from .http import Client, FetchError, HttpOptions, RateLimiter
-from .model import HUB_KINDS, HubCitations, Paper, Source, title_key
-from .settings import Settings
 from .sources import arxiv, hf_hub
 from .sources.hf_api import fetch_daily_papers, parse_daily_papers
 from .sources.hf_html import fetch_daily_page, parse_daily_papers_html
-from .store import Store, Tally
 
 NEW_YORK = ZoneInfo("America/New_York")  # Daily Papers days are New York calendar days
 

@@ -23,7 +23,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .. import search
+from ... import search
 from . import model as query_model
 
 # The fusion's constants, shipped in meta.json ("semantic"."fusion") so that semantic.js and

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
+from ..escape import html
+from ..model import Paper
 from .archive import Archive
-from .escape import html
-from .model import Paper
 
 UPVOTE_BUCKETS = [(0, 0), (1, 4), (5, 9), (10, 19), (20, 49), (50, 99), (100, None)]
 RISING_TOP, RISING_MIN_PAPERS, RISING_BASELINE_MONTHS = 10, 2, 3

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from html.parser import HTMLParser
 from typing import Any
 
-from ..errors import InputError
+from ...errors import InputError
 from ..http import response_time
 
 

@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from .errors import InputError, PapersError
-from .model import EPOCH, Paper
+from ..errors import InputError, PapersError
+from ..model import EPOCH, Paper
+from ..store import Store, Tally
 from .sources.hf_api import latest_time, load_json, parse_daily_papers
 from .sources.hf_html import parse_daily_papers_html
 from .sources.text_page import parse_text_page, resolve_page_date
-from .store import Store, Tally
 
 # A day of Daily Papers is well under 1 MB; anything near this is not a capture.
 MAX_CAPTURE_BYTES = 32 * 2**20

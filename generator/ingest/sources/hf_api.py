@@ -14,10 +14,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..errors import InputError, pydantic_field
+from ...errors import InputError, pydantic_field
+from ...merge import merge
+from ...model import ARXIV_ID, Account, Author, Paper, Source, clean_text
 from ..http import response_time
-from ..merge import merge
-from ..model import ARXIV_ID, Account, Author, Paper, Source, clean_text
 
 # Until this day the top-level ``publishedAt`` was the Daily Papers submission time; from it on,
 # it is the arXiv time shifted to New York and mislabelled UTC (corpus README).

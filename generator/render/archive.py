@@ -11,10 +11,10 @@ from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from .settings import Topics
+from ..settings import Topics
 
 if TYPE_CHECKING:
-    from .model import Paper
+    from ..model import Paper
 
 # Topic slugs become URL paths: only these characters, so nothing needs escaping there.
 SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")

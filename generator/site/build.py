@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from .archive import FILE_PAGE_DIRS
-from .errors import LogMessages, PapersError
-from .files import atomic_write, write_if_changed
-from .settings import Settings, config_key
+from ..render.archive import FILE_PAGE_DIRS
+from ..errors import LogMessages, PapersError
+from ..files import atomic_write, write_if_changed
+from ..settings import Settings, config_key
 
 
 def _config(settings: Settings, **overrides):
@@ -225,7 +225,7 @@ def _manifest(key: str | None, target: Path, sources: dict[str, str]) -> dict:
 
 def output_path(src: str) -> str:
     """Where MkDocs writes a source: ``papers/x.md`` -> ``papers/x.html`` (a page of one
-    thing, generator/archive.py), ``org/x/index.md`` -> ``org/x/index.html``, ``about.md`` ->
+    thing, generator/render/archive.py), ``org/x/index.md`` -> ``org/x/index.html``, ``about.md`` ->
     ``about/index.html``; other files as they are."""
     if not src.endswith(".md"):
         return src
@@ -310,7 +310,7 @@ def _build_shard(settings: Settings, folder: Path, strict: bool, shard: str) -> 
 def _merge_shard(shard: Path, into: Path) -> None:
     """Move a shard's generated pages into the main build (the sitemap is written whole
     afterwards)."""
-    from .theme.hooks import SHARDED_DIRS
+    from ..theme.hooks import SHARDED_DIRS
 
     for page in shard.rglob("*.html"):  # papers/<id>.html, org/<o>/page/2/index.html
         if not page.relative_to(shard).as_posix().startswith(SHARDED_DIRS):

@@ -13,9 +13,9 @@ from typing import Any
 
 import feedparser
 
-from ..errors import InputError
+from ...errors import InputError
+from ...model import ArxivInfo, Author, clean_text
 from ..http import response_time
-from ..model import ArxivInfo, Author, clean_text
 
 BATCH = 100  # ids per call: arXiv allows a few hundred, and smaller answers fail less
 _ID_IN_URL = re.compile(r"/abs/(?P<id>\d{4}\.\d{4,5})(?:v(?P<v>\d+))?$")

@@ -15,11 +15,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..search.build import Semantic as FilesFn  # what the index takes: papers -> files, entry
+from ..build import Semantic as FilesFn  # what the index takes: papers -> files, entry
 
 if TYPE_CHECKING:
-    from ..model import Paper
-    from ..settings import Settings
+    from ...model import Paper
+    from ...settings import Settings
 
 
 def index_part(settings: Settings) -> tuple[FilesFn, str] | None:

@@ -1,5 +1,5 @@
 """A smoke test of a built site, run by the update workflow before it uploads anything:
-``python -m generator.smoke SITE_DIR`` prints what is wrong and exits 1.
+``papers check [SITE_DIR]`` prints what is wrong and exits 1.
 
 It reads files only (no browser, no network) and checks what a broken dependency, theme or
 template would break first: the front page, the latest day's page and a paper it links to carry
@@ -12,7 +12,6 @@ GitHub Pages' 1 GB.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
@@ -250,39 +249,3 @@ def _feeds(site: Path) -> list[str]:
         if not items:
             problems.append(f"{rel}: no items")
     return problems
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m generator.smoke",
-        description="Check a built site before it is deployed; exit 1 if anything is wrong.",
-    )
-    parser.add_argument("site", type=Path, help="the built site's folder, e.g. site")
-    parser.add_argument(
-        "--site-url",
-        help="the site's URL (default: site_url from mkdocs.yml in the current folder)",
-    )
-    args = parser.parse_args(argv)
-    site_url = args.site_url
-    if site_url is None:
-        site_url = ""
-        if Path("mkdocs.yml").is_file():
-            from .settings import load_settings
-
-            site_url = load_settings(".").site_url
-    if site_url and not site_url.endswith("/"):
-        site_url += "/"
-    problems = check_site(args.site, site_url)
-    for problem in problems:
-        print(f"smoke: {problem}", file=sys.stderr)
-    if problems:
-        print(
-            f"smoke: {len(problems)} problem(s) in {args.site}: not fit to deploy", file=sys.stderr
-        )
-        return 1
-    print(f"smoke: {args.site} looks fit to deploy")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

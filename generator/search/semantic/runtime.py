@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..files import atomic_write
+from ...files import atomic_write
 
 OPSET = 17  # LayerNormalization is in 17
 VERSION = 2  # of the numbers the graph makes (one text at a time): in the digest of vectors

@@ -26,8 +26,8 @@ from tenacity import (
     stop_after_attempt,
 )
 
-from . import __version__
-from .errors import PapersError
+from .. import __version__
+from ..errors import PapersError
 
 log = logging.getLogger(__name__)
 

@@ -15,9 +15,9 @@ from xml.etree import ElementTree
 
 from feedgen.feed import FeedGenerator
 
+from ..model import Paper
 from .archive import paper_url
 from .citation import visible_authors
-from .model import Paper
 
 KINDS = {"atom": "atom.xml", "rss": "rss.xml", "json": "feed.json"}
 OPML = "feeds/all.opml"  # every feed, for a feed reader to subscribe to at once

