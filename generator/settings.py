@@ -31,7 +31,7 @@ CONFIG_FILE = "mkdocs.yml"
 CACHE_DIR = ".papers-cache"  # working state that is not data; git ignores it
 # Everything `papers render` writes lives in this one folder beside docs/ (which holds only
 # hand-written pages): git ignores it, `make clean` removes it, the render sweeps it of stale
-# files, and the MkDocs hook (generator/theme/hooks.py) adds its files to the build.
+# files, and the papers MkDocs plugin (generator/site/plugin.py) adds its files to the build.
 GENERATED_DIR = "generated"
 INDEX_DIR = "search-index"  # the search index, in the generated folder (generator/search/)
 

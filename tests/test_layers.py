@@ -10,7 +10,16 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "generator"
 # Each stage may import from its own floor and the ones below it.
-FLOORS = {"core": 0, "ingest": 1, "search": 2, "render": 3, "site": 4, "theme": 4, "project": 5, "cli": 5}
+FLOORS = {
+    "core": 0,
+    "ingest": 1,
+    "search": 2,
+    "render": 3,
+    "site": 4,
+    "theme": 4,
+    "project": 5,
+    "cli": 5,
+}
 MAX_LINES = 500
 
 

@@ -3,7 +3,6 @@ copies of it; the theme hook stops the build when Material's markup no longer ha
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import shutil
@@ -14,7 +13,7 @@ from mkdocs.exceptions import PluginError
 
 from generator.site.check import check_site
 
-from .conftest import API_DIR, ROOT, SEED, make_project, papers
+from .conftest import API_DIR, SEED, configure, make_project, papers
 
 pytestmark = pytest.mark.slow
 
@@ -110,11 +109,10 @@ def test_a_damaged_site_fails(site, tmp_path, damage):
 
 
 # -- the theme hook fails loudly ---------------------------------------------------------------
-def load_hooks(path: Path = ROOT / "generator" / "theme" / "hooks.py"):
-    spec = importlib.util.spec_from_file_location("theme_hooks", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def load_hooks():
+    from generator.site import plugin
+
+    return plugin
 
 
 CHROME = (
@@ -172,14 +170,14 @@ def test_the_hook_rejects_a_palette_the_colour_scheme_toggle_cannot_switch():
             hooks._check_palette(palette)
 
 
-def test_a_build_whose_theme_markup_changed_fails_naming_the_string(tmp_path):
-    project = imported_project(tmp_path / "project")
-    # As if Material changed its markup: the hook looks for a string no page has.
-    edit(
-        project / "generator" / "theme" / "hooks.py",
-        '(\'type="checkbox" id="__drawer" autocomplete="off"\'',
-        '(\'type="checkbox" id="__drawer" autocomplete="of"\'',
-    )
+def test_a_build_whose_theme_markup_changed_fails_naming_the_string(tmp_path, monkeypatch):
+    from generator.site import plugin
+
+    # One build process (this one), so that the plugin it runs is the one patched here.
+    project = configure(imported_project(tmp_path / "project"), build_jobs=1)
+    # As if Material changed its markup: the plugin looks for a string no page has.
+    changed = ('type="checkbox" id="__drawer" autocomplete="of"', 'type="checkbox" id="__drawer"')
+    monkeypatch.setattr(plugin, "_FIXES", (changed, plugin._FIXES[1]))
     result = papers(project, "build")
     assert result.exit_code == 1
     assert 'id="__drawer" autocomplete="of"' in result.stderr, result.stderr

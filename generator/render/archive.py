@@ -22,7 +22,7 @@ SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
 # Where the pages of one thing live (a paper, a day, a week, a month): a file each, not a
 # folder with an index.html. At 50k papers the folders alone were 213 MB of the published size
-# (a folder is 4 KB to `du -sb` and to GitHub Pages' 1 GB limit). generator/theme/hooks.py has
+# (a folder is 4 KB to `du -sb` and to GitHub Pages' 1 GB limit). generator/site/plugin.py has
 # MkDocs write these pages so; every link to them comes from here.
 FILE_PAGE_DIRS = ("papers/", "date/", "week/", "month/")
 

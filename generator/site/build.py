@@ -99,18 +99,15 @@ def _build_all(settings: Settings, staging: Path, strict: bool, sources: int) ->
 
 
 def _build_some(settings: Settings, staging: Path, strict: bool, changed: set[str]) -> None:
-    """MkDocs on the changed sources only (generator/theme/hooks.py reads PAPERS_ONLY)."""
+    """MkDocs on the changed sources only (the papers plugin's ``only`` option)."""
     shutil.rmtree(staging, ignore_errors=True)
     only = settings.cache_dir / "site-changed.json"
     atomic_write(only, json.dumps(sorted(changed)).encode(), durable=False)
-    os.environ["PAPERS_ONLY"] = str(only)
     try:
-        _build_shard(settings, staging, strict, "")
+        _build_shard(settings, staging, strict, "", only=str(only))
     except PapersError:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    finally:
-        os.environ.pop("PAPERS_ONLY", None)
 
 
 def _apply(staging: Path, target: Path, removed: list[str]) -> None:
@@ -172,16 +169,18 @@ def _read_pickle(path: Path) -> dict:
 
 
 def build_key(settings: Settings) -> str | None:
-    """What every page depends on: the theme override folder (templates, hooks, assets),
-    mkdocs.yml and the variables its ``!ENV`` tags read, MkDocs' and Material's versions, and
-    this module. None when the settings cannot be keyed (``INHERIT``): always a whole build.
-    (A hook kept outside the theme folder is not watched: `make clean` before building.)"""
+    """What every page depends on: the theme override folder (templates, assets), mkdocs.yml
+    and the variables its ``!ENV`` tags read, MkDocs' and Material's versions, this module and
+    the papers plugin. None when the settings cannot be keyed (``INHERIT``): always a whole build.
+    (A hook an operator adds outside the theme folder is not watched: `make clean` first.)"""
     from importlib.metadata import version
+
+    from . import plugin
 
     config = config_key(settings.config_file)
     if config is None:
         return None
-    code = _digest(Path(__file__).read_bytes())
+    code = _digest(Path(__file__).read_bytes() + Path(plugin.__file__).read_bytes())
     parts = [config, version("mkdocs"), version("mkdocs-material"), code]
     theme = _config(settings).theme.custom_dir
     for path in sorted(Path(theme).rglob("*") if theme else []):
@@ -288,29 +287,35 @@ def _build_shard_safely(settings: Settings, folder: Path, strict: bool, shard: s
     return None
 
 
-def _build_shard(settings: Settings, folder: Path, strict: bool, shard: str) -> None:
+def _build_shard(
+    settings: Settings, folder: Path, strict: bool, shard: str, only: str = ""
+) -> None:
+    """MkDocs into ``folder``, on the share of the sources the papers plugin is given."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, ConfigurationError
 
-    os.environ["PAPERS_SHARD"] = shard  # read by generator/theme/hooks.py
     # MkDocs logs why a build failed (a strict-mode warning, a hook's error), then raises a
     # bare "Aborted": keep its words for our error.
     problems = LogMessages(logging.WARNING)
     logger = logging.getLogger("mkdocs")
     logger.addHandler(problems)
     try:
-        build(_config(settings, site_dir=str(folder), strict=strict))
+        config = _config(settings, site_dir=str(folder), strict=strict)
+        plugin = config.plugins.get("papers")
+        if plugin is None:
+            raise PapersError(f"{settings.config_file}: plugins: the papers plugin is missing")
+        plugin.config.only, plugin.config.shard = only, shard
+        build(config)
     except (Abort, ConfigurationError) as exc:
         raise PapersError(f"mkdocs build failed: {exc}{problems.summary()}") from None
     finally:
         logger.removeHandler(problems)
-        os.environ.pop("PAPERS_SHARD", None)
 
 
 def _merge_shard(shard: Path, into: Path) -> None:
     """Move a shard's generated pages into the main build (the sitemap is written whole
     afterwards)."""
-    from ..theme.hooks import SHARDED_DIRS
+    from .plugin import SHARDED_DIRS
 
     for page in shard.rglob("*.html"):  # papers/<id>.html, org/<o>/page/2/index.html
         if not page.relative_to(shard).as_posix().startswith(SHARDED_DIRS):

@@ -63,7 +63,7 @@ def _parse(path: Path) -> _Page:
 
 
 def _chrome(rel: str, page: _Page) -> list[str]:
-    """What every page of the theme carries, and the hook's fixes (generator/theme/hooks.py)."""
+    """What every page of the theme carries, and the papers plugin's fixes (generator/site/plugin.py)."""
     problems = []
     forms = page.find("form", role="search")
     if not forms or not page.find("input", type="search"):

@@ -9,7 +9,7 @@
   const button = document.getElementById("__palette");
   if (!button) return;
   const body = document.body;
-  // mkdocs.yml's two palette options, in its order (generator/theme/hooks.py checks them).
+  // mkdocs.yml's two palette options, in its order (generator/site/plugin.py checks them).
   const OPTIONS = [
     { media: "(prefers-color-scheme: light)", scheme: "default" },
     { media: "(prefers-color-scheme: dark)", scheme: "slate" },

@@ -1,7 +1,11 @@
-"""MkDocs hooks: small fixes to Material's HTML that templates cannot reach.
+"""The ``papers`` MkDocs plugin (mkdocs.yml ``plugins: [papers]``): it adds what ``papers render``
+wrote (generated/) to the build, keeps the share of it a build is asked for, and makes small
+fixes to Material's HTML that templates cannot reach.
 
-Checked by the tests (axe, the Nu HTML Checker), so a Material update that changes the
-markup fails loudly instead of silently undoing a fix.
+Its two options are set by ``site.build``, not by hand: ``only``, a JSON file listing the
+sources an incremental build takes, and ``shard``, ``"i/n"`` for one of the parallel builds.
+The fixes are checked by the tests (axe, the Nu HTML Checker), so a Material update that
+changes the markup fails loudly instead of silently undoing a fix.
 """
 
 from __future__ import annotations
@@ -12,7 +16,14 @@ import re
 import zlib
 from pathlib import Path
 
+from mkdocs.config import base
+from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, InclusionLevel
+
+from ..render.archive import FILE_PAGE_DIRS
+from ..settings import GENERATED_DIR
 
 # Nu HTML Checker: `autocomplete` is not allowed on checkboxes (Material's two drawer toggles).
 # Every page of Material's layout has both: when one is not found, Material's markup changed and
@@ -45,20 +56,13 @@ def _strip_indentation(html: str) -> str:
     return "".join(parts)
 
 
-def on_page_content(html: str, page, config, files) -> str:
-    # MkDocs renders every page before it writes any, keeping each one's Markdown: at 50k papers
-    # that is ~125 MB per build process. Nothing reads it once it is HTML (no plugin runs).
-    page.markdown = None
-    return html
-
-
 def on_post_page(output: str, page, config, template: str = "") -> str:
     output = _strip_indentation(output)
     where = page.file.src_uri if page is not None else template
     for old, new in _FIXES:
         if old not in output:
             raise PluginError(
-                f"generator/theme/hooks.py: {old!r} is not in {where}: Material's markup "
+                f"generator/site/plugin.py: {old!r} is not in {where}: Material's markup "
                 "changed, so this fix no longer applies; update _FIXES"
             )
         output = output.replace(old, new, 1)
@@ -66,7 +70,7 @@ def on_post_page(output: str, page, config, template: str = "") -> str:
         output, found = _INSTANT_ONLY.subn(r"\1", output, count=2)
         if found != 2:
             raise PluginError(
-                f"generator/theme/hooks.py: the empty announcement bar or the skip link's "
+                f"generator/site/plugin.py: the empty announcement bar or the skip link's "
                 f"wrapper is not in {where}: Material's markup changed (or an announcement "
                 "was added); update _INSTANT_ONLY"
             )
@@ -87,8 +91,8 @@ def on_post_template(output: str, template_name: str, config) -> str:
     return on_post_page(output, None, config, template=template_name)
 
 
-# `papers build` runs one MkDocs build per core, each on a share of the generated pages
-# (PAPERS_SHARD="i/n", set by generator/site/build.py): MkDocs renders on one thread.
+# `papers build` runs one MkDocs build per core, each on a share of the generated pages (the
+# plugin's `shard` option, set by site/build.py): MkDocs renders on one thread.
 SHARDED_DIRS = ("papers/", "date/", "week/", "month/", "category/", "org/")
 
 
@@ -98,13 +102,6 @@ _PALETTE = (
     {"media": "(prefers-color-scheme: light)", "scheme": "default"},
     {"media": "(prefers-color-scheme: dark)", "scheme": "slate"},
 )
-
-
-def on_config(config):
-    _check_palette(config.theme.get("palette"))
-    # `mkdocs serve` reloads when a re-render changes the generated pages.
-    config.watch.append(str(_generated_dir(config)))
-    return config
 
 
 def _check_palette(palette) -> None:
@@ -118,24 +115,10 @@ def _check_palette(palette) -> None:
         )
 
 
-def on_files(files, config):
-    """The generated pages join the build, then it keeps the share it is asked for: the
-    changed sources of an incremental build (PAPERS_ONLY, a file listing them) and this
-    shard's pages (PAPERS_SHARD), both set by generator/site/build.py. The test runs before a
-    generated file becomes a MkDocs File: at 50k papers, making and dropping 71k of them was
-    most of an incremental build."""
-    wanted = _wanted()
-    _add_generated(files, config, wanted)
-    for file in list(files):
-        if not wanted(file.src_uri):
-            files.remove(file)
-    return files
-
-
-def _wanted():
-    only = os.environ.get("PAPERS_ONLY")
+def _wanted(only: str, shard: str):
+    """The test of a source's path for the share a build is asked for: the changed sources of
+    an incremental build (``only``) and this shard's pages (``shard``)."""
     keep = set(json.loads(Path(only).read_text(encoding="utf-8"))) if only else None
-    shard = os.environ.get("PAPERS_SHARD")
     index, count = (int(n) for n in shard.split("/")) if shard else (0, 1)
 
     def wanted(src_uri: str) -> bool:
@@ -147,8 +130,6 @@ def _wanted():
 
 
 def _generated_dir(config) -> Path:
-    from generator.settings import GENERATED_DIR
-
     return Path(config.config_file_path).parent / GENERATED_DIR
 
 
@@ -156,10 +137,6 @@ def _add_generated(files, config, wanted) -> None:
     """Everything `papers render` wrote (generated/, beside the hand-written docs/) joins the
     site as if it were in docs/; pages below the top level stay out of the nav, so the nav
     never grows with the archive, and the pages of one thing are files."""
-    from mkdocs.structure.files import File, InclusionLevel
-
-    from generator.render.archive import FILE_PAGE_DIRS
-
     root = _generated_dir(config)
     for top, dirs, names in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -190,3 +167,39 @@ def _in_shard(src_uri: str, index: int, count: int) -> bool:
     if _nav_page(src_uri):
         return True  # the nav's few pages: every build needs them to resolve its nav
     return index == 0  # assets and theme files: once, in shard 0
+
+
+class PapersConfig(base.Config):
+    only = c.Type(str, default="")  # a JSON list of the sources to build; "": all of them
+    shard = c.Type(str, default="")  # "i/n": the i-th of n parallel builds; "": the whole site
+
+
+class PapersPlugin(BasePlugin[PapersConfig]):
+    def on_config(self, config):
+        _check_palette(config.theme.get("palette"))
+        # `mkdocs serve` reloads when a re-render changes the generated pages.
+        config.watch.append(str(_generated_dir(config)))
+        return config
+
+    def on_files(self, files, config):
+        """The generated pages join the build, then it keeps its share. The test runs before
+        a generated file becomes a MkDocs File: at 50k papers, making and dropping 71k of them
+        was most of an incremental build."""
+        wanted = _wanted(self.config.only, self.config.shard)
+        _add_generated(files, config, wanted)
+        for file in list(files):
+            if not wanted(file.src_uri):
+                files.remove(file)
+        return files
+
+    def on_page_content(self, html: str, page, config, files) -> str:
+        # MkDocs renders every page before it writes any, keeping each one's Markdown: at 50k
+        # papers that is ~125 MB per build process. Nothing reads it once it is HTML.
+        page.markdown = None
+        return html
+
+    def on_post_page(self, output: str, page, config) -> str:
+        return on_post_page(output, page, config)
+
+    def on_post_template(self, output: str, template_name: str, config) -> str:
+        return on_post_template(output, template_name, config)
