@@ -20,26 +20,6 @@ if TYPE_CHECKING:
 SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
 
-# Where the pages of one thing live (a paper, a day, a week, a month): a file each, not a
-# folder with an index.html. At 50k papers the folders alone were 213 MB of the published size
-# (a folder is 4 KB to `du -sb` and to GitHub Pages' 1 GB limit). generator/site/plugin.py has
-# MkDocs write these pages so; every link to them comes from here.
-FILE_PAGE_DIRS = ("papers/", "date/", "week/", "month/")
-
-
-def paper_url(paper_id: str) -> str:
-    return f"papers/{paper_id}.html"
-
-
-def day_url(day: date) -> str:
-    return f"date/{day.isoformat()}.html"
-
-
-def period_url(key: str, kind: str) -> str:
-    """A week's (``2025-W03``) or a month's (``2025-01``) page."""
-    return f"{kind}/{key}.html"
-
-
 def week_key(day: date) -> str:
     year, week, _ = day.isocalendar()
     return f"{year}-W{week:02d}"

@@ -15,12 +15,12 @@ from xml.etree import ElementTree
 
 from feedgen.feed import FeedGenerator
 
+from .. import layout
 from ..model import Paper
-from .archive import paper_url
 from .citation import visible_authors
 
 KINDS = {"atom": "atom.xml", "rss": "rss.xml", "json": "feed.json"}
-OPML = "feeds/all.opml"  # every feed, for a feed reader to subscribe to at once
+OPML = layout.all_feeds()  # every feed, for a feed reader to subscribe to at once
 # XML 1.0 forbids most control characters; feedgen (lxml) refuses them.
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -34,7 +34,7 @@ class Feed:
     papers: list[Paper]
 
     def path(self, kind: str) -> str:
-        return f"feeds/{self.slug}/{KINDS[kind]}"
+        return layout.feed(self.slug) + KINDS[kind]
 
 
 def paper_time(paper: Paper) -> datetime:
@@ -76,15 +76,13 @@ def _feedgen(feed: Feed, site_url: str, kind: str) -> FeedGenerator:
 
 
 def entry_id(paper: Paper, site_url: str) -> str:
-    """An entry's id: the paper's first URL, kept when pages became files, so that a feed
-    reader does not show every paper again as new."""
-    return f"{site_url}papers/{paper.id}/"
+    return site_url + layout.feed_entry_id(paper.id)
 
 
 def _entry(entry, paper: Paper, site_url: str) -> None:
     entry.id(entry_id(paper, site_url))
     entry.title(_xml(paper.title))
-    entry.link(href=site_url + paper_url(paper.id))
+    entry.link(href=site_url + layout.paper(paper.id).url)
     entry.summary(_xml(_summary(paper)))
     entry.published(paper_time(paper))
     entry.updated(paper_time(paper))
@@ -98,7 +96,7 @@ def _json_feed(feed: Feed, site_url: str) -> bytes:
     items = [
         {
             "id": entry_id(p, site_url),
-            "url": site_url + paper_url(p.id),
+            "url": site_url + layout.paper(p.id).url,
             "title": p.title,
             "content_text": _summary(p),
             "date_published": paper_time(p).isoformat(),

@@ -22,13 +22,13 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from .. import escape, search
+from .. import escape, layout, search
 from ..model import HUB_REPO_ID_RE, Paper
 from ..outputs import Output, Writer, Written
 from ..search import semantic
 from ..settings import Settings
 from . import citation, related, stats
-from .archive import SLUG_RE, Archive, Topic, day_url, paper_url, period_url, week_key
+from .archive import SLUG_RE, Archive, Topic, week_key
 from .feeds import KINDS, OPML, Feed, opml, render_feed
 
 TEMPLATES = Path(__file__).parents[1] / "templates"
@@ -65,9 +65,12 @@ def make_env(templates: Path = TEMPLATES) -> Environment:
         pid=escape.paper_id,
         # Links to pages: paper ids are checked (escape.paper_id), dates and period keys are
         # made by the archive, so the URLs need no escaping.
-        paper_url=lambda pid: Markup(paper_url(escape.paper_id(pid))),
-        day_url=lambda day: Markup(day_url(day)),
-        period_url=lambda key, kind: Markup(period_url(key, kind)),
+        paper_url=lambda pid: Markup(layout.paper(escape.paper_id(pid)).url),
+        day_url=lambda day: Markup(layout.day(day).url),
+        period_url=lambda key, kind: Markup(layout.period(key, kind).url),
+        topic_url=lambda slug, kind: Markup(layout.topic(kind, slug).url),  # a checked slug
+        feed_url=lambda slug: Markup(layout.feed(slug)),
+        relative=lambda url, start: Markup(layout.relative(url, start)),
         slug=slug,
         hub_url=hub_url,
         long_date=long_date,
@@ -185,13 +188,13 @@ class Pages:
             # A related paper shows its title and day: its upvotes changing re-renders nothing.
             shown = tuple((p.id, p.title, p.daily_date) for p in self._similar(paper))
             key = _and(self._h([paper, prev, nxt]), shown)
-            url = paper_url(paper.id)
+            place = layout.paper(paper.id)
             yield self._page(
-                f"papers/{paper.id}.md",
+                place.source,
                 key,
                 "paper.md.j2",
-                url,
-                lambda p=paper, u=url, a=archive: self._paper_context(a, p, u),
+                place.url,
+                lambda p=paper, u=place.url, a=archive: self._paper_context(a, p, u),
             )
 
     def _similar(self, paper: Paper) -> list[Paper]:
@@ -202,12 +205,12 @@ class Pages:
         for day in archive.dates:
             prev, nxt = archive.neighbours(day)
             papers = archive.days[day]
+            place = layout.day(day)
             ctx = {"day": day, "papers": papers, "prev": prev, "next": nxt, "week": week_key(day)}
+            ctx["stem"] = place.stem  # of its citation files
             key = _and(self._h(papers), (day, prev, nxt))
-            yield self._page(
-                f"date/{day.isoformat()}.md", key, "date.md.j2", day_url(day), lambda c=ctx: c
-            )
-            yield from self._citation_files(f"date/{day.isoformat()}", papers)
+            yield self._page(place.source, key, "date.md.j2", place.url, lambda c=ctx: c)
+            yield from self._citation_files(place.stem, papers)
 
     def _period_pages(self, archive: Archive, kind: str, groups: dict[str, list[Paper]], top: int):
         keys = list(groups)
@@ -221,52 +224,53 @@ class Pages:
                 "prev": keys[i - 1] if i else None,
                 "next": keys[i + 1] if i + 1 < len(keys) else None,
             }
+            ctx["stem"] = layout.period(key, kind).stem
             cache_key = _and(
                 self._h(ctx["papers"]),
                 (key, ctx["total"], tuple(ctx["days"]), ctx["prev"], ctx["next"]),
             )
-            yield self._page(
-                f"{kind}/{key}.md",
-                cache_key,
-                "period.md.j2",
-                period_url(key, kind),
-                lambda c=ctx: c,
-            )
+            place = layout.period(key, kind)
+            yield self._page(place.source, cache_key, "period.md.j2", place.url, lambda c=ctx: c)
             # The page shows the top of the period; its citation files hold all of it.
-            yield from self._citation_files(f"{kind}/{key}", groups[key])
+            yield from self._citation_files(place.stem, groups[key])
 
     def _topic_pages(self, topic: Topic) -> Iterator[Output]:
         size = self.settings.topic_page_size
         pages = max(1, -(-len(topic.papers) // size))
         for n in range(1, pages + 1):
-            rel = f"{topic.path}/index.md" if n == 1 else f"{topic.path}/page/{n}.md"
-            url = f"{topic.path}/" if n == 1 else f"{topic.path}/page/{n}/"
+            place = layout.topic(topic.kind, topic.slug, n)
             shown = topic.papers[(n - 1) * size : n * size]
             ctx = {
                 "topic": topic,
                 "papers": shown,
                 "page": n,
                 "pages": pages,
-                "feed": f"feeds/{topic.path}/",
+                "stem": layout.topic_citations(topic.kind, topic.slug),
+                "newer": layout.topic(topic.kind, topic.slug, n - 1).url if n > 1 else "",
+                "older": layout.topic(topic.kind, topic.slug, n + 1).url,
             }
             key = _and(self._h(shown), (topic.name, n, pages, len(topic.papers)))
-            yield self._page(rel, key, "topic.md.j2", url, lambda c=ctx: c)
+            yield self._page(place.source, key, "topic.md.j2", place.url, lambda c=ctx: c)
         # One pair for the whole topic, linked from each of its pages.
-        yield from self._citation_files(f"{topic.path}/papers", topic.papers)
+        yield from self._citation_files(
+            layout.topic_citations(topic.kind, topic.slug), topic.papers
+        )
 
     def _site_pages(self, archive: Archive) -> Iterator[Output]:
         """The few site-wide pages: made every time (they summarise everything)."""
         latest_week = week_key(archive.dates[-1]) if archive.dates else None
-        yield self._page("index.md", None, "index.md.j2", "", lambda: {"latest_week": latest_week})
-        yield self._page("archive.md", None, "archive.md.j2", "archive/", dict)
-        yield self._page("topics.md", None, "topics.md.j2", "topics/", lambda: {"opml": OPML})
-        yield self._page(
-            "stats.md",
-            None,
-            "stats.md.j2",
-            "stats/",
-            lambda: {"summary": stats.summary(archive), "sections": stats.sections(archive)},
-        )
+        contexts = {
+            "home": lambda: {"latest_week": latest_week},
+            "archive": dict,
+            "topics": lambda: {"opml": OPML},
+            "stats": lambda: {
+                "summary": stats.summary(archive),
+                "sections": stats.sections(archive),
+            },
+        }
+        for name, place in layout.SECTIONS.items():
+            template = "index.md.j2" if name == "home" else f"{name}.md.j2"
+            yield self._page(place.source, None, template, place.url, contexts[name])
         robots = f"User-agent: *\nAllow: /\nSitemap: {self.site_url}sitemap.xml\n".encode()
         yield Output("robots.txt", None, lambda: robots)
 
@@ -324,7 +328,7 @@ class Pages:
                 topic.path,
                 f"{name}: {what}",
                 f"The latest papers of {what} on {name}.",
-                f"{self.site_url}{topic.path}/",
+                self.site_url + layout.topic(topic.kind, topic.slug).url,
                 topic.papers[:size],
             )
 

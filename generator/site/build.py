@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from ..render.archive import FILE_PAGE_DIRS
+from .. import layout
+from ..layout import output_path, page_url
 from ..errors import LogMessages, PapersError
 from ..files import atomic_write, write_if_changed
 from ..settings import Settings, config_key
@@ -222,24 +223,6 @@ def _manifest(key: str | None, target: Path, sources: dict[str, str]) -> dict:
     return {"key": key, "site": str(target), "sources": sources, "outputs": outputs}
 
 
-def output_path(src: str) -> str:
-    """Where MkDocs writes a source: ``papers/x.md`` -> ``papers/x.html`` (a page of one
-    thing, generator/render/archive.py), ``org/x/index.md`` -> ``org/x/index.html``, ``about.md`` ->
-    ``about/index.html``; other files as they are."""
-    if not src.endswith(".md"):
-        return src
-    stem = src[: -len(".md")]
-    if src.startswith(FILE_PAGE_DIRS) or stem == "index" or stem.endswith("/index"):
-        return stem + ".html"
-    return stem + "/index.html"
-
-
-def page_url(src: str) -> str:
-    """A page's URL below the site's root (what the sitemap lists)."""
-    out = output_path(src)
-    return out.removesuffix("index.html")
-
-
 def write_sitemap(target: Path, settings: Settings, sources: dict[str, str]) -> None:
     """The sitemap of every page, in URL order, whatever part of the site this build made
     (MkDocs' lists only the pages it built); a sitemap.xml.gz beside it, as MkDocs writes."""
@@ -315,10 +298,9 @@ def _build_shard(
 def _merge_shard(shard: Path, into: Path) -> None:
     """Move a shard's generated pages into the main build (the sitemap is written whole
     afterwards)."""
-    from .plugin import SHARDED_DIRS
 
     for page in shard.rglob("*.html"):  # papers/<id>.html, org/<o>/page/2/index.html
-        if not page.relative_to(shard).as_posix().startswith(SHARDED_DIRS):
+        if not page.relative_to(shard).as_posix().startswith(layout.sharded_dirs()):
             continue  # the nav's pages and the theme's: shard 0 has them too
         dest = into / page.relative_to(shard)
         dest.parent.mkdir(parents=True, exist_ok=True)

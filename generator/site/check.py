@@ -15,10 +15,13 @@ from __future__ import annotations
 import json
 import os
 import sys
+from fnmatch import fnmatch
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
+
+from .. import layout
 
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
@@ -114,11 +117,11 @@ def check_site(site: Path, site_url: str = "") -> list[str]:
 
     page("index.html", _chrome, _titled)
     page("404.html", _chrome, lambda rel, p: [] if p.h1 else [f"{rel}: no title (<h1>)"])
-    days = sorted(p.name for p in site.glob("date/*.html"))
+    days = sorted(site.glob(layout.day("*").url))
     if not days:
-        problems.append("date/: no day's page")
+        problems.append(f"{layout.DAYS}/: no day's page")
     else:
-        day_rel = f"date/{days[-1]}"
+        day_rel = days[-1].relative_to(site).as_posix()
         day = page(day_rel, _chrome, _titled)
         linked = _paper_links(day_rel, day) if day else []
         if day and not linked:
@@ -166,7 +169,7 @@ def _paper_links(rel: str, page: _Page) -> list[str]:
     found = []
     for attrs in page.find("a"):
         href = urlsplit(attrs.get("href") or "")
-        if href.scheme or href.netloc or "papers/" not in href.path:
+        if href.scheme or href.netloc:
             continue
         parts: list[str] = []
         for part in (base / href.path).parts:  # resolve ../ without touching the disk
@@ -175,7 +178,8 @@ def _paper_links(rel: str, page: _Page) -> list[str]:
             elif part != ".":
                 parts.append(part)
         target = "/".join(parts)
-        if target.startswith("papers/") and target.count("/") == 1 and target.endswith(".html"):
+        pattern = layout.paper("*").url
+        if fnmatch(target, pattern) and target.count("/") == pattern.count("/"):
             found.append(target)
     return found
 
@@ -230,7 +234,7 @@ def _feeds(site: Path) -> list[str]:
 
     problems = []
     for name in ("atom.xml", "rss.xml"):
-        rel = f"feeds/latest/{name}"
+        rel = layout.feed("latest") + name
         try:
             feed = feedparser.parse((site / rel).read_bytes())
         except OSError as exc:
@@ -240,7 +244,7 @@ def _feeds(site: Path) -> list[str]:
             problems.append(f"{rel}: does not parse: {feed.get('bozo_exception')}")
         elif not feed.entries:
             problems.append(f"{rel}: no entries")
-    rel = "feeds/latest/feed.json"
+    rel = layout.feed("latest") + "feed.json"
     try:
         items = json.loads((site / rel).read_text(encoding="utf-8")).get("items")
     except (OSError, ValueError, AttributeError) as exc:

@@ -22,7 +22,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, InclusionLevel
 
-from ..render.archive import FILE_PAGE_DIRS
+from .. import layout
 from ..settings import GENERATED_DIR
 
 # Nu HTML Checker: `autocomplete` is not allowed on checkboxes (Material's two drawer toggles).
@@ -91,11 +91,6 @@ def on_post_template(output: str, template_name: str, config) -> str:
     return on_post_page(output, None, config, template=template_name)
 
 
-# `papers build` runs one MkDocs build per core, each on a share of the generated pages (the
-# plugin's `shard` option, set by site/build.py): MkDocs renders on one thread.
-SHARDED_DIRS = ("papers/", "date/", "week/", "month/", "category/", "org/")
-
-
 # The colour-scheme toggle (partials/palette.html, assets/javascripts/palette.js) switches
 # between these two options of theme.palette, light then dark, in one primary and accent colour.
 _PALETTE = (
@@ -138,6 +133,7 @@ def _add_generated(files, config, wanted) -> None:
     site as if it were in docs/; pages below the top level stay out of the nav, so the nav
     never grows with the archive, and the pages of one thing are files."""
     root = _generated_dir(config)
+    file_pages = layout.file_page_dirs()
     for top, dirs, names in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         folder = Path(top).relative_to(root).as_posix()  # strings below: 71k paths at 50k
@@ -153,7 +149,7 @@ def _add_generated(files, config, wanted) -> None:
             in_nav = "/" not in path or not path.endswith(".md")
             level = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
             # papers/<id>.md -> papers/<id>.html, not papers/<id>/index.html (archive.py)
-            folders = config.use_directory_urls and not path.startswith(FILE_PAGE_DIRS)
+            folders = not path.startswith(file_pages)
             files.append(File(path, str(root), config.site_dir, folders, inclusion=level))
 
 
@@ -162,7 +158,9 @@ def _nav_page(src_uri: str) -> bool:
 
 
 def _in_shard(src_uri: str, index: int, count: int) -> bool:
-    if src_uri.startswith(SHARDED_DIRS) and src_uri.endswith(".md"):
+    """`papers build` runs one MkDocs build per core, each on a share of the many pages (the
+    ``shard`` option, set by site/build.py): MkDocs renders on one thread."""
+    if src_uri.startswith(layout.sharded_dirs()) and src_uri.endswith(".md"):
         return zlib.crc32(src_uri.encode()) % count == index
     if _nav_page(src_uri):
         return True  # the nav's few pages: every build needs them to resolve its nav
@@ -177,6 +175,8 @@ class PapersConfig(base.Config):
 class PapersPlugin(BasePlugin[PapersConfig]):
     def on_config(self, config):
         _check_palette(config.theme.get("palette"))
+        if not config.use_directory_urls:  # generator/layout.py's URLs are written for it
+            raise PluginError("mkdocs.yml: use_directory_urls: false is not supported")
         # `mkdocs serve` reloads when a re-render changes the generated pages.
         config.watch.append(str(_generated_dir(config)))
         return config
@@ -191,6 +191,13 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             if not wanted(file.src_uri):
                 files.remove(file)
         return files
+
+    def on_env(self, env, config, files):
+        """The layout, for the theme's templates: feed links, and the URL templates the
+        browser's scripts fill in (the header's ``data-*-url``)."""
+        env.filters["papers_feed_url"] = layout.feed
+        env.globals["papers_urls"] = layout.browser()
+        return env
 
     def on_page_content(self, html: str, page, config, files) -> str:
         # MkDocs renders every page before it writes any, keeping each one's Markdown: at 50k

@@ -115,7 +115,14 @@
   }
 
   // --- where toggles go: cards and the paper page, read from what they show ----------------------
-  const idFromHref = (href) => (/\/papers\/([^/?#]+)\.html(?:[?#]|$)/.exec(href) || [])[1];
+  // generator/layout.py's URL templates for a paper and a day, from the header (data-*-url).
+  const urls = { paper: form ? form.dataset.paperUrl : "", day: form ? form.dataset.dayUrl : "" };
+  const literal = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const pattern = (template, key, part) =>
+    new RegExp(template.split(key).map(literal).join(part) + "$");
+  const paperPath = pattern("/" + urls.paper, "{id}", "([^/?#]+)");
+  const dayPath = pattern("/" + urls.day, "{day}", "(\\d{4}-\\d{2}-\\d{2})");
+  const idFromHref = (href) => (paperPath.exec(new URL(href, location.href).pathname) || [])[1];
   /** "A, B and C and 3 more" (the card's authors, _macros.md.j2) as names and a count. */
   function cardAuthors(text) {
     const match = /^(.*?)(?: and (\d+) more)?$/.exec(oneLine(text));
@@ -140,13 +147,15 @@
     const title = document.querySelector('meta[name="citation_title"]');
     const links = document.querySelector("p.paper-links");
     if (!title || !links) return;
-    const dayLink = document.querySelector('.paper-facts a[href*="date/"]');
+    const dayLink = [...document.querySelectorAll(".paper-facts a")].find((a) =>
+      dayPath.test(new URL(a.href).pathname),
+    );
     const bibtex = document.querySelector("pre.bibtex code");
     const toggle = button({
       id: idFromHref(location.href),
       title: title.content,
       authors: [...document.querySelectorAll('meta[name="citation_author"]')].map((m) => m.content),
-      day: dayLink ? (/(\d{4}-\d{2}-\d{2})\.html/.exec(dayLink.href) || [])[1] : "",
+      day: dayLink ? dayPath.exec(new URL(dayLink.href).pathname)[1] : "",
       key: bibtex ? (/^@\w+\{([^,\s]+),/.exec(bibtex.textContent) || [])[1] : "", // the site's key
     });
     if (toggle) links.prepend(toggle, " ");
@@ -164,7 +173,7 @@
   }
 
   // --- exports ------------------------------------------------------------------------------------
-  const paperUrl = (p) => new URL(`papers/${p.id}.html`, base).href;
+  const paperUrl = (p) => new URL(urls.paper.replace("{id}", p.id), base).href;
   const arxiv = (p) => !p.id.startsWith("title-");
   const year = (p) => (p.day ? p.day.slice(0, 4) : "");
   // As generator/render/citation.py: every LaTeX special and brace is a command in BibTeX text.
@@ -383,7 +392,7 @@
     if (p.authors.length) meta.append(p.authors.join(", ") + more);
     if (p.day) {
       const day = document.createElement("a");
-      day.href = new URL(`date/${p.day}.html`, base).href;
+      day.href = new URL(urls.day.replace("{day}", p.day), base).href;
       day.textContent = p.day;
       meta.append(p.authors.length ? " · " : "", day);
     }

@@ -259,7 +259,7 @@
     const li = document.createElement("li");
     li.className = "papers-result";
     const link = document.createElement("a");
-    link.href = new URL(`papers/${paper.id}.html`, base).href; // archive.paper_url
+    link.href = new URL(form.dataset.paperUrl.replace("{id}", paper.id), base).href; // layout.py
     link.className = "papers-result__title";
     link.append(highlight(paper.title, result, index));
     const info = document.createElement("span");
