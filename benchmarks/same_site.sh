@@ -28,8 +28,10 @@ done
 if diff -r "$work/old/site" "$work/new/site" >"$work/diff.txt"; then
     echo "same site: $(find "$work/new/site" -type f | wc -l) files, byte for byte"
 else
+    if [ -n "${KEEP:-}" ]; then  # KEEP=/tmp/x: the two sites stay as /tmp/x.old and /tmp/x.new
+        cp -r "$work/old/site" "$KEEP.old" && cp -r "$work/new/site" "$KEEP.new"
+    fi
     echo "the sites differ ($(grep -c '^diff\|^Only' "$work/diff.txt") files):"
-    grep '^diff\|^Only' "$work/diff.txt" | head -40
-    [ -n "${KEEP:-}" ] && cp -r "$work/old/site" "$KEEP.old" && cp -r "$work/new/site" "$KEEP.new"
+    grep '^diff\|^Only' "$work/diff.txt" | sed 40q
     exit 1
 fi
