@@ -3,13 +3,14 @@
 The folders are the pipeline's stages, each importing only from the ones before it:
 
 - the core, here: ``model`` (one typed paper), ``store`` (YAML under data/, merging captures
-  with ``merge``), ``escape``, ``settings``, ``outputs`` (the keyed writer), ``files``, ``errors``;
+  with ``merge``), ``layout`` (every page's place), ``escape``, ``settings``, ``outputs`` (the
+  keyed writer), ``files``, ``errors``;
 - ``ingest/``: fetch raw data from the sources and parse it, or import saved captures;
 - ``search/``: the search index and, in ``search/semantic/``, search by meaning;
 - ``render/``: Markdown pages, feeds and citations under generated/;
 - ``site/``: the MkDocs build and the check of a built site;
 - ``project``: every operation of a project folder, as a library (``Project``), and ``cli``,
-  the ``papers`` command over it, on top.
+  the ``papers`` command over it, on top; ``reference`` makes the handbook's reference pages.
 
 ``tests/test_layers.py`` holds the order.
 """

@@ -24,7 +24,7 @@ DAY = click.DateTime(["%Y-%m-%d"])
 
 EPILOG_IMPORT = """\b
 Examples:
-  papers import ../shared/corpus/hf-daily-papers          # a folder of API responses
+  papers import saved/                                    # a folder of API responses
   papers import 2025-10-15.json                           # one saved API response
   papers import --year 2025 page.txt                      # a plain-text page scrape
   papers import --captured-at 2025-10-16T09:00Z day.json  # say when it was captured
@@ -121,7 +121,7 @@ def main(click_ctx: click.Context, project: Path, quiet: bool) -> None:
 
     \b
     A typical run, in the project folder:
-      papers import ../shared/corpus/hf-daily-papers
+      papers import saved/     # a folder of saved Daily Papers answers
       papers build          # render + mkdocs build --strict, into site/
       papers serve          # preview on http://127.0.0.1:8000/
     """
@@ -443,7 +443,13 @@ rebuilding it first if data/ changed since.
 @click.option(
     "-n", "--limit", default=10, show_default=True, type=click.IntRange(1), help="Results listed."
 )
-@click.option("--sort", type=click.Choice(search.SORTS), default="relevance", show_default=True)
+@click.option(
+    "--sort",
+    type=click.Choice(search.SORTS),
+    default="relevance",
+    show_default=True,
+    help="Order: relevance (words, then meaning), upvotes or newest.",
+)
 @click.option("--since", type=DAY, help="Daily date on or after.")
 @click.option("--until", type=DAY, help="Daily date on or before.")
 @click.option("--category", metavar="CAT", help="arXiv category, e.g. cs.CV.")

@@ -41,7 +41,9 @@ Word = Annotated[str, StringConstraints(min_length=1)]
 class Topics(BaseModel):
     """``extra.papers.topics``: restrict the site to some topics."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, strict=True, use_attribute_docstrings=True
+    )
     categories: list[Word] = []
     """arXiv categories, e.g. ``[cs.CV, cs.RO]`` (known after ``papers enrich``)."""
     keywords: list[Word] = []

@@ -1,6 +1,6 @@
 """Hugging Face Daily Papers API responses: parse the JSON array into papers.
 
-The quirks handled here are listed in ``../shared/corpus/hf-daily-papers/README.md`` and
+The quirks handled here are listed in ``tests/fixtures/README.md`` and
 ``data/README.md``: two ``publishedAt`` meanings, hard-wrapped ``paper.title``/``summary``,
 ``mediaUrl`` vs ``thumbnail``, fields that appear over time and are absent (not null) before.
 """
