@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import workers
 from .files import atomic_write, write_if_changed
 
 
@@ -183,20 +184,18 @@ def _make_all(outputs: list[Output], out: Path, jobs: int) -> int:
     """Make and write single-file outputs; returns how many files changed. Large batches run
     on every core: forked workers inherit the outputs and write their own share of the files,
     and this process writes the first share itself (one process fewer holding the archive)."""
-    workers = min(jobs or os.cpu_count() or 1, 4)
-    if workers < 2 or len(outputs) < PARALLEL_MIN:
+    processes = workers.count(jobs)
+    if processes < 2 or len(outputs) < PARALLEL_MIN:
         return _make_slice(outputs, out)
-    import multiprocessing  # here: `papers search` imports this module and starts faster
-
     global _FORKED
     _FORKED = (outputs, out)
-    step = -(-len(outputs) // workers)
+    step = -(-len(outputs) // processes)
     slices = [(i, min(i + step, len(outputs))) for i in range(0, len(outputs), step)]
     # Frozen, the collector leaves the archive's objects alone in the workers, so their pages
     # stay shared with this process instead of each being copied on the first collection.
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(len(slices) - 1) as pool:
+        with workers.fork().Pool(len(slices) - 1) as pool:  # why fork: workers.py
             others = pool.map_async(_make_forked_slice, slices[1:])
             mine = _make_forked_slice(slices[0])
             return mine + sum(others.get())

@@ -24,6 +24,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from . import workers
 from .errors import InputError, LogMessages, pydantic_field
 from .files import atomic_write
 
@@ -140,8 +141,8 @@ class Settings(PapersSettings):
 
     @property
     def jobs(self) -> int:
-        """``build_jobs``, with 0 read as one per core, at most 4."""
-        return self.build_jobs or min(os.cpu_count() or 1, 4)
+        """``build_jobs``, with 0 read as one per usable core, at most 4 (``workers``)."""
+        return workers.count(self.build_jobs)
 
     @property
     def cache_dir(self) -> Path:

@@ -77,9 +77,10 @@ def cite_keys(papers: Iterable[Paper]) -> dict[str, str]:
 def base_key(paper: Paper) -> str:
     """First author's surname, year, first long word of the title: ``lei2025advancing``."""
     authors = visible_authors(paper)
-    names = authors[0].name.split() if authors else []
+    names = _one_line(authors[0].name).split() if authors else []  # as saved.js reads them
     surname = _ascii(names[-1]) if names else "anon"
-    word = next((_ascii(w) for w in paper.title.split() if len(_ascii(w)) > 3), "paper")
+    words = _one_line(paper.title).split()
+    word = next((_ascii(w) for w in words if len(_ascii(w)) > 3), "paper")
     return f"{surname}{_year(paper)}{word}".lower()
 
 

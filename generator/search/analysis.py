@@ -12,7 +12,6 @@ there are many. Read by ``build`` (postings), ``query`` (a query's clauses) and
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 import unicodedata
 from array import array
@@ -29,6 +28,7 @@ import regex
 from lunr.stemmer import PorterStemmer
 from lunr.stop_word_filter import WORDS as STOP_WORDS
 
+from .. import workers
 from ..files import atomic_write
 from .disk import code_version
 
@@ -361,14 +361,14 @@ def _analyse(texts: list[tuple[str, ...]]) -> tuple:
     """``counts``' columns for papers' field texts, numbered from 0. Many papers (a cold
     build) are analysed on every core, in slices, by fresh processes (forked ones would hold a
     copy of the whole build's memory)."""
-    size = max(SLICE, -(-len(texts) // (4 * _cores())))
+    processes = workers.count()
+    size = max(SLICE, -(-len(texts) // (4 * processes)))
     slices = [texts[i : i + size] for i in range(0, len(texts), size)]
-    if len(slices) > 1 and _cores() > 1:
-        import multiprocessing  # here: `papers search` starts faster
-        from concurrent.futures import ProcessPoolExecutor
+    if len(slices) > 1 and processes > 1:
+        from concurrent.futures import ProcessPoolExecutor  # here: `papers search` starts faster
 
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(min(_cores(), len(slices)), mp_context=context) as pool:
+        context = workers.spawn()
+        with ProcessPoolExecutor(min(processes, len(slices)), mp_context=context) as pool:
             parts = list(pool.map(_count_slice, slices))
     else:
         parts = [_count_slice(s) for s in slices]
@@ -396,7 +396,3 @@ def _count_slice(texts: list[tuple[str, ...]]) -> tuple:
             doc.extend([d] * len(counts))
             field_.extend([f] * len(counts))
     return list(vocab), *(np.array(c, dtype=np.int32) for c in columns), len(texts)
-
-
-def _cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

@@ -7,7 +7,6 @@ import gzip
 import hashlib
 import json
 import logging
-import multiprocessing
 import os
 import pickle
 import shutil
@@ -15,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from .. import layout
+from .. import layout, workers
 from ..layout import output_path, page_url
 from ..errors import LogMessages, PapersError
 from ..files import atomic_write, write_if_changed
@@ -251,8 +250,7 @@ def _run_shards(settings: Settings, shards: list[Path], strict: bool, jobs: int)
     # spawn, not fork: a forked child would carry this process's memory on top of its own
     # build; a process per shard, so each one's pages are freed with it. Each child returns an
     # error or None.
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(min(jobs, len(shards)), maxtasksperchild=1) as pool:
+    with workers.spawn().Pool(min(jobs, len(shards)), maxtasksperchild=1) as pool:
         jobs = [
             pool.apply_async(_build_shard_safely, (settings, folder, strict, f"{i}/{len(shards)}"))
             for i, folder in enumerate(shards)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ... import workers
 from ...files import atomic_write
 
 OPSET = 17  # LayerNormalization is in 17
@@ -162,6 +163,6 @@ def session(path: Path):
     import onnxruntime as ort
 
     options = ort.SessionOptions()
-    options.intra_op_num_threads = os.cpu_count() or 1
+    options.intra_op_num_threads = workers.usable_cores()
     options.log_severity_level = 3  # quantized graphs warn about shape inference; not news
     return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])

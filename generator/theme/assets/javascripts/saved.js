@@ -182,7 +182,8 @@
   const bibText = (text) => oneLine(text).replace(/[\\{}$&%#_^~]/g, (c) => BIB[c]);
   const GROUP = /\b(team|contributors|group|lab|consortium|collaboration)\b/i;
   /** "Last, First", or the name whole in braces where BibTeX would split or misread it. */
-  function bibName(name) {
+  function bibName(text) {
+    const name = oneLine(text);
     const parts = name.split(" ");
     if (parts.length < 2 || GROUP.test(name) || !/^\p{L}/u.test(name) || name.includes(",") || /(^|\s)and(\s|$)/i.test(name)) {
       return `{${bibText(name)}}`;
@@ -193,10 +194,10 @@
   /** The site's key when the paper page showed it, else citation.py's base_key by the same rule. */
   function keyOf(p) {
     if (p.key) return p.key;
-    const names = p.authors.length ? p.authors[0].split(" ") : [];
+    const names = p.authors.length ? oneLine(p.authors[0]).split(" ").filter(Boolean) : [];
     const surname = names.length ? ascii(names.at(-1)) : "anon";
-    const word = p.title.split(/\s+/).map(ascii).find((w) => w.length > 3) || "paper";
-    return `${surname || "anon"}${year(p)}${word}`.toLowerCase();
+    const word = oneLine(p.title).split(" ").map(ascii).find((w) => w.length > 3) || "paper";
+    return `${surname}${year(p)}${word}`.toLowerCase();
   }
   function uniqueKeys(list) {
     const seen = new Set();
@@ -221,7 +222,8 @@
       return `@misc{${keys[i]},\n${body}\n}`;
     }).join("\n\n") + "\n";
   }
-  const risName = (name) => {
+  const risName = (text) => {
+    const name = oneLine(text);
     const parts = name.split(" ");
     return parts.length < 2 || GROUP.test(name) || name.includes(",") ? name : `${parts.at(-1)}, ${parts.slice(0, -1).join(" ")}`;
   };
@@ -490,4 +492,6 @@
   addPaperPageToggle();
   if (page) setUpPage();
   window.addEventListener("storage", (event) => { if (event.key === STORE || event.key === null) refresh(); });
+  // tests/saved_cite.js reads the citation formatting here against generator/render/citation.py.
+  if (globalThis.papersSavedTest) globalThis.papersSavedTest({ bibName, bibText, risName, keyOf });
 })();
