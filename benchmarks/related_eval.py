@@ -40,7 +40,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks import search_eval as ev
-from generator import search
+from generator import workers
 from generator.model import Paper
 from generator.render import related as rel
 
@@ -140,7 +140,7 @@ def cost(project: Path) -> str:
 
     cache = project / ".papers-cache"
     papers = sorted(Store(project / "data", cache=cache / "store").load_all(), key=lambda p: p.id)
-    threads = min(search.analysis._cores(), 4)
+    threads = workers.count()
     tracemalloc.start()
     start = time.perf_counter()
     rel.compute(papers, cache, rel.SHOWN, threads)

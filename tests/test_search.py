@@ -359,7 +359,7 @@ def test_kept_analysis_gives_the_index_a_fresh_analysis_gives(tmp_path, papers, 
     """The index of edited, added and removed papers, built on the analysis kept from the last
     build, is the index built from scratch; a kept analysis of other rules is not used."""
     monkeypatch.setattr(search.analysis, "SLICE", 40)  # the cold build analyses in worker processes
-    monkeypatch.setattr(search.analysis, "_cores", lambda: 2)
+    monkeypatch.setattr(search.analysis.workers, "count", lambda setting=0: 2)
     cache = tmp_path / "cache"
     assert search.build_files(papers, cache) == search.build_files(papers)
     kept = (cache / search.Analysed.FILE).read_bytes()
