@@ -127,7 +127,6 @@ _MATH = re.compile(r"\$(?=[^\s\d$])([^$]{1,120}?)(?<=\S)\$")
 _LATEXISH = re.compile(r"[\\^_{}]")
 # "textbf{" without its backslash: an extraction artefact, not maths (corpus README).
 _BROKEN_COMMAND = re.compile(r"(?<![\\a-zA-Z])[a-z]{3,}\{")
-_MATHML_TEXT = re.compile(r">([^<]+)<")
 
 
 def math_spans(text: str) -> Iterator[tuple[re.Match, str]]:
