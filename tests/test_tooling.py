@@ -193,3 +193,19 @@ def test_dependabot_updates_the_locks_and_the_actions_weekly():
     # Files Dependabot reads: requirement files must end in .txt or .in to be seen at all.
     for name in (*lock_tool().LOCKS, *lock_tool().LOCKS.values()):
         assert Path(name).suffix in {".in", ".txt"} and (ROOT / name).is_file()
+
+
+def test_the_uv_pin_make_installs_first_is_the_test_locks():
+    """`make` installs uv by hash from requirements-uv.txt, then the locks with it: that file is
+    the test lock's uv entry, as `make lock` writes it."""
+    test_lock = (ROOT / "requirements-test.txt").read_text(encoding="utf-8")
+    assert (ROOT / "requirements-uv.txt").read_text(encoding="utf-8") == lock_tool().uv_entry(
+        test_lock
+    )
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "pip install --quiet --require-hashes -r requirements-uv.txt" in makefile
+    for lock in ("requirements.txt", "requirements-model.txt", "requirements-test.txt"):
+        assert (
+            f"$(UV) --require-hashes -r {lock}" in makefile
+            or f"$(UV) --no-deps --require-hashes -r {lock}" in makefile
+        ), lock

@@ -9,6 +9,7 @@ what was tested:
     requirements.txt       its lock: what the update workflow deploys with
     requirements-test.in   requirements.in plus the `test` extra (generated)
     requirements-test.txt  its lock: what `make` and CI install
+    requirements-uv.txt    its uv entry alone: what `make` installs first, to install the rest
 
 Dependabot recompiles a `.txt` from its `.in` with the `uv pip compile` options recorded in its
 header, so its pull requests move transitive pins together. tests/test_locks.py checks that the
@@ -17,6 +18,7 @@ files agree with pyproject.toml.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -30,6 +32,7 @@ LOCKS = {  # input -> lock, in the order they must be compiled
     "requirements.in": "requirements.txt",
     "requirements-test.in": "requirements-test.txt",
 }
+UV_LOCK = "requirements-uv.txt"
 _HEADER = "# Generated from pyproject.toml by `make lock` (tools/lock.py): edit that, not this.\n"
 
 
@@ -46,6 +49,17 @@ def inputs(pyproject: str) -> dict[str, str]:
             f"-r requirements.in\n-c requirements.txt\n{test}"
         ),
     }
+
+
+def uv_entry(lock: str) -> str:
+    """The lock's ``uv==…`` entry with its hashes (``make`` installs it first, by hash)."""
+    match = re.search(r"^uv==[^\n]*\\\n(?:    --hash=[^\n]*\n)+", lock, re.M)
+    if match is None:
+        sys.exit("requirements-test.txt has no uv entry: add uv to the `test` extra")
+    header = (
+        "# uv, to install the locks fast (make site, make test): requirements-test.txt's entry.\n"
+    )
+    return _HEADER + header + match.group(0).rstrip(" \\\n") + "\n"
 
 
 def uv() -> str:
@@ -65,6 +79,9 @@ def main(argv: list[str]) -> int:
             [uv(), *COMPILE, *upgrade, "--quiet", source, "-o", lock], cwd=ROOT, check=True
         )
         print(f"wrote {lock}")
+    test_lock = (ROOT / "requirements-test.txt").read_text(encoding="utf-8")
+    (ROOT / UV_LOCK).write_text(uv_entry(test_lock), encoding="utf-8")
+    print(f"wrote {UV_LOCK}")
     return 0
 
 
