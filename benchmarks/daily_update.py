@@ -73,7 +73,7 @@ def digests(site: Path) -> dict[str, str]:
 def related_lists(project: Path) -> dict[str, tuple[str, ...]]:
     """The related papers of each paper, as the last build kept them (render/related.py)."""
     with open(project / ".papers-cache" / related.FILE, "rb") as handle:
-        return pickle.load(handle)[2].lists()
+        return pickle.load(handle)[1][1].lists()  # generator/cache.py: (version, (key, result))
 
 
 def touched(pages_before: dict, pages_after: dict, lists_before: dict, lists_after: dict) -> str:

@@ -13,20 +13,18 @@ Endpoints and secrets come only from the environment (``HF_ENDPOINT``, ``PAPERS_
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 import os
-import pickle
 import re
 from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from . import cache as kept
 from . import workers
 from .errors import InputError, LogMessages, pydantic_field
-from .files import atomic_write
 
 CONFIG_FILE = "mkdocs.yml"
 CACHE_DIR = ".papers-cache"  # working state that is not data; git ignores it
@@ -188,20 +186,15 @@ def _mkdocs_values(path: Path, cache: Path) -> dict[str, Any]:
     as long as the file and the environment variables it names are unchanged: MkDocs' loader
     takes a third of a `papers search` (it imports and checks the theme and plugins)."""
     key = config_key(path)
-    try:
-        cached = pickle.loads(cache.read_bytes()) if key else None
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError):
-        cached = None
-    if isinstance(cached, dict) and cached.get("key") == key:
-        return cached["values"]
+    cached = kept.load(cache, key) if key else None
+    if isinstance(cached, dict):
+        return cached
     config = _mkdocs_config(path)
     values = {k: config[k] for k in ("site_name", "site_url", "site_description") if config[k]}
     values |= {"site_dir": Path(config["site_dir"]), "docs_dir": Path(config["docs_dir"])}
     values["papers"] = config["extra"].get("papers")
     if key:
-        # A read-only checkout, or a value YAML made that pickle cannot keep: uncached.
-        with contextlib.suppress(OSError, pickle.PicklingError, TypeError, AttributeError):
-            atomic_write(cache, pickle.dumps({"key": key, "values": values}), durable=False)
+        kept.save(cache, key, values)
     return values
 
 

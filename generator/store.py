@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-import pickle
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from . import cache as kept
 from .errors import InputError, PapersError, pydantic_field
 from .files import atomic_write
 from .merge import merge
@@ -247,19 +247,11 @@ CACHE_VERSION = "5"
 
 
 def _read_cache(path: Path | None) -> dict[str, tuple[int, int, str, Paper]]:
-    if path is None or not path.exists():
-        return {}
-    try:
-        with open(path, "rb") as handle:
-            version, entries = pickle.load(handle)
-    except Exception:  # a damaged or foreign cache only costs a full parse
-        return {}
-    return entries if version == CACHE_VERSION else {}
+    return kept.load(path, CACHE_VERSION) or {}  # none to trust costs a full parse
 
 
 def _write_cache(path: Path, entries: dict[str, tuple[int, int, str, Paper]]) -> None:
-    data = pickle.dumps((CACHE_VERSION, entries), protocol=pickle.HIGHEST_PROTOCOL)
-    atomic_write(path, data, durable=False)  # a lost cache costs a parse
+    kept.save(path, CACHE_VERSION, entries)
 
 
 _FIELD_SETS: dict[frozenset[str], set[str]] = {}

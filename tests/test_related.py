@@ -118,18 +118,19 @@ def test_the_lists_are_kept_between_builds_and_a_damaged_file_is_recomputed(tmp_
     hashes = {p.id: "h" for p in papers}
     first = related.cached(papers, hashes, tmp_path, 6, 1)
     stored = tmp_path / related.FILE
-    version, key, known = related._read(stored)
+    version, (key, known) = pickle.loads(stored.read_bytes())  # generator/cache.py's entry
     assert known.lists() == first
     # Read back, not recomputed, while no record changes: a planted answer comes back.
     planted = dataclasses.replace(known, best=np.full_like(known.best, -1))
-    stored.write_bytes(pickle.dumps((version, key, planted)))
+    stored.write_bytes(pickle.dumps((version, (key, planted))))
     assert related.cached(papers, hashes, tmp_path, 6, 1) == {p.id: () for p in papers}
     # A changed record, or a damaged file, recomputes (and rewrites) the lists.
     changed = {**hashes, papers[0].id: "h2"}
-    stored.write_bytes(pickle.dumps((version, key, known)))
+    stored.write_bytes(pickle.dumps((version, (key, known))))
     assert related.cached(papers, changed, tmp_path, 6, 1) == first
-    assert related._read(stored)[1] != key
-    for damage in (b"not a pickle", pickle.dumps("a string"), pickle.dumps((1, 2, 3))):
+    assert pickle.loads(stored.read_bytes())[1][0] != key
+    damages = (b"not a pickle", pickle.dumps("a string"), pickle.dumps((version, (1, 2))))
+    for damage in damages:
         stored.write_bytes(damage)
         assert related.cached(papers, hashes, tmp_path, 6, 1) == first
     assert related.cached(papers, hashes, tmp_path, 0, 1) == {p.id: () for p in papers}

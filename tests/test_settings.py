@@ -113,13 +113,3 @@ def test_topic_filter():
     wanted = Topics(categories=["cs.RO"], keywords=["DIFFUSION", "embodied"])
     picked = select_topics(papers, wanted)
     assert [p.id for p in picked] == ["2501.00001", "2501.00002", "2501.00003"]
-
-
-def test_every_setting_is_documented_in_the_readme():
-    from generator.settings import PapersSettings
-
-    from .conftest import ROOT
-
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    missing = [k for k in PapersSettings.model_fields if f"`extra.papers.{k}`" not in readme]
-    assert missing == []

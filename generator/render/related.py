@@ -20,7 +20,6 @@ build and an incremental one agree.
 from __future__ import annotations
 
 import hashlib
-import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,8 +28,8 @@ import numpy as np
 from scipy import sparse
 from sparse_dot_topn import sp_matmul_topn
 
+from .. import cache as kept
 from .. import search
-from ..files import atomic_write
 from ..model import Paper
 
 SHOWN = 6  # papers listed on a page
@@ -329,26 +328,16 @@ def cached(
     if shown == 0:
         return {p.id: () for p in papers}
     version, key = _version(shown), _key(papers, hashes)
-    stored = _read(cache / FILE) if cache is not None else None
-    known = stored[2] if stored and stored[0] == version else None
-    if known is not None and key is not None and stored[1] == key:
+    path = cache / FILE if cache is not None else None
+    # Kept under the code's version: of other papers (another key), it is still extended.
+    stored = kept.load(path, version)
+    ok = isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[1], Known)
+    stored_key, known = stored if ok else (None, None)
+    if known is not None and key is not None and stored_key == key:
         return known.lists()
     result = compute(sorted(papers, key=lambda p: p.id), cache, shown, threads, known)
-    if cache is not None:
-        data = pickle.dumps((version, key, result), protocol=pickle.HIGHEST_PROTOCOL)
-        atomic_write(cache / FILE, data, durable=False)
+    kept.save(path, version, (key, result))
     return result.lists()
-
-
-def _read(path: Path) -> tuple | None:
-    """The last build's (version, key, ``Known``), or None: there is none yet, or it is
-    damaged, which only costs the computation."""
-    try:
-        stored = pickle.loads(path.read_bytes())
-    except Exception:
-        return None
-    ok = isinstance(stored, tuple) and len(stored) == 3 and isinstance(stored[2], Known)
-    return stored if ok else None
 
 
 def _version(shown: int) -> str:

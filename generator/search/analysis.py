@@ -12,7 +12,6 @@ there are many. Read by ``build`` (postings), ``query`` (a query's clauses) and
 from __future__ import annotations
 
 import hashlib
-import pickle
 import unicodedata
 from array import array
 from collections import Counter, defaultdict
@@ -28,8 +27,8 @@ import regex
 from lunr.stemmer import PorterStemmer
 from lunr.stop_word_filter import WORDS as STOP_WORDS
 
+from .. import cache as kept
 from .. import workers
-from ..files import atomic_write
 from .disk import code_version
 
 if TYPE_CHECKING:  # only named in annotations: `papers search` never loads the model
@@ -295,16 +294,11 @@ class Analysed:
     @classmethod
     def read(cls, cache: Path | None) -> Analysed:
         """The last build's counts; empty if there are none or they are of other rules."""
-        try:
-            with open(cache / cls.FILE, "rb") as handle:
-                version, analysed = pickle.load(handle)
-        except Exception:  # none yet, or damaged: it only costs the analysis
-            return cls.empty()
-        return analysed if version == code_version() else cls.empty()
+        analysed = kept.load(cache / cls.FILE if cache else None, code_version())
+        return analysed if isinstance(analysed, Analysed) else cls.empty()
 
     def write(self, cache: Path) -> None:
-        data = pickle.dumps((code_version(), self), protocol=pickle.HIGHEST_PROTOCOL)
-        atomic_write(cache / self.FILE, data, durable=False)
+        kept.save(cache / self.FILE, code_version(), self)
 
     def plus(self, digests: list[bytes], counts: tuple) -> Analysed:
         """These rows and the rows of freshly analysed papers (``_analyse``'s columns)."""

@@ -15,6 +15,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from .. import layout, workers
+from .. import cache as kept
 from ..layout import output_path, page_url
 from ..errors import LogMessages, PapersError
 from ..files import atomic_write, write_if_changed
@@ -128,13 +129,16 @@ def _apply(staging: Path, target: Path, removed: list[str]) -> None:
 # --- what a build depends on -----------------------------------------------------------------
 
 
+SOURCES_VERSION = "1"  # the shape of what source_hashes keeps: {source: (stat, hash)}
+
+
 def source_hashes(settings: Settings) -> dict[str, str]:
     """Every source file MkDocs reads from docs/ and generated/, by its path in the site
     (``papers/x.md``), with a hash of its bytes. A file whose size, modification and change
     times and inode are those of the last build keeps its hash (``sources.pickle`` in the cache):
     at 50k papers, reading the 78k files again was 3.5 s of a rebuild with nothing changed."""
     stored = settings.cache_dir / "sources.pickle"
-    known = _read_pickle(stored)
+    known = kept.load(stored, SOURCES_VERSION) or {}
     out: dict[str, str] = {}
     stats: dict[str, tuple] = {}
     for root in (settings.path("docs_dir"), settings.generated_dir):
@@ -150,7 +154,7 @@ def source_hashes(settings: Settings) -> dict[str, str]:
                 out[rel] = hashed[1] if hashed and hashed[0] == stat else _hash_file(path)
                 stats[rel] = (stat, out[rel])
     if stats != known:
-        atomic_write(stored, pickle.dumps(stats, protocol=pickle.HIGHEST_PROTOCOL), durable=False)
+        kept.save(stored, SOURCES_VERSION, stats)
     return out
 
 
@@ -159,13 +163,6 @@ def _hash_file(path: str) -> str:
         return _digest(handle.read())
 
 
-def _read_pickle(path: Path) -> dict:
-    try:
-        with open(path, "rb") as handle:
-            stored = pickle.load(handle)
-    except Exception:  # none yet, or damaged: it only costs reading the files
-        return {}
-    return stored if isinstance(stored, dict) else {}
 
 
 def build_key(settings: Settings) -> str | None:
