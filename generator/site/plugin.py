@@ -148,7 +148,7 @@ def _add_generated(files, config, wanted) -> None:
                 continue
             in_nav = "/" not in path or not path.endswith(".md")
             level = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
-            # papers/<id>.md -> papers/<id>.html, not papers/<id>/index.html (archive.py)
+            # papers/<id>.md -> papers/<id>.html, not papers/<id>/index.html (layout.py)
             folders = not path.startswith(file_pages)
             files.append(File(path, str(root), config.site_dir, folders, inclusion=level))
 
