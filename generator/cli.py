@@ -473,8 +473,7 @@ def search_cmd(ctx: Context, query: str, limit: int, sort: str, **options) -> No
     hits = [search.hit(index, doc, result) for doc in result.docs[:limit]]
     for rank, hit in enumerate(hits, 1):
         click.echo(f"{rank:>3}. {hit.id:<12} {hit.day} ▲{hit.upvotes:<4} {hit.title}")
-    shown = printable(query)
-    ctx.say(f"{len(result.docs)} paper(s) match {shown!r}; showing {len(hits)}")
+    ctx.say(f"{len(result.docs)} paper(s) match {printable(query)!r}; showing {len(hits)}")
 
 
 @main.command()
@@ -484,8 +483,8 @@ def check(ctx: Context, site_dir: Path | None) -> None:
     """Check a built site before it is deployed; exit 1 if anything is wrong.
 
     Reads files only: the landmarks of the front page, the latest day and a paper, the 404
-    page, sitemap, robots.txt, feeds, the search files, the theme's fixes and the size against
-    GitHub Pages' 1 GB. The update workflow runs it before it uploads anything.
+    page, sitemap, robots.txt, feeds, search files, the theme's fixes, and the size against
+    GitHub Pages' 1 GB (a warning past 80%). The update workflow runs it before deploying.
 
     \b
     Examples:
@@ -493,7 +492,9 @@ def check(ctx: Context, site_dir: Path | None) -> None:
       papers check /tmp/site
     """
     where = site_dir or ctx.settings.path("site_dir")
-    problems = ctx.project.check(where)
+    problems, warnings = ctx.project.check(where)
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
     if problems:
         _exit_on([*problems, f"{len(problems)} problem(s) in {where}: not fit to deploy"])
     ctx.say(f"checked {where}: fit to deploy")

@@ -131,14 +131,16 @@ class Project:
 
         serve_site(self.settings, dev_addr)
 
-    def check(self, site_dir: Path | None = None) -> list[str]:
-        """What is wrong with the built site (site/check.py); empty when it is fit to deploy."""
-        from .site.check import check_site
+    def check(self, site_dir: Path | None = None) -> tuple[list[str], list[str]]:
+        """What is wrong with the built site, and what is worth a warning (site/check.py);
+        no problems: it is fit to deploy."""
+        from .site.check import check_site, warnings
 
+        site = site_dir or self.settings.path("site_dir")
         site_url = self.settings.site_url
         if site_url and not site_url.endswith("/"):
             site_url += "/"
-        return check_site(site_dir or self.settings.path("site_dir"), site_url)
+        return check_site(site, site_url), warnings(site)
 
     def search_index(self) -> search.Index:
         """The index the last render wrote, brought up to date first if data/ changed since."""

@@ -96,6 +96,17 @@ DAMAGE = {
 }
 
 
+def test_a_site_past_80_percent_of_the_limit_passes_with_a_warning(site, tmp_path):
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    (copy / "big.bin").touch()
+    os.truncate(copy / "big.bin", 850_000_000)  # sparse: counted as du -sb counts, no disk used
+    result = papers(site.parent, "check", str(copy))
+    assert result.exit_code == 0, result.stderr
+    assert "warning:" in result.stderr and "over 80% of GitHub Pages' 1 GB" in result.stderr
+    assert "warning" not in papers(site.parent, "check", str(site)).stderr
+
+
 @pytest.mark.parametrize("damage", list(DAMAGE))
 def test_a_damaged_site_fails(site, tmp_path, damage):
     copy = tmp_path / "site"

@@ -314,7 +314,7 @@ class Pages:
             "related": self._similar(paper),
             "links": citation.arxiv_links(paper),
             "bibtex": citation.bibtex(paper, self.keys[paper.id]),
-            "head": citation.head_html(paper, self.site_url + url, image),
+            "head": citation.head_html(paper, image),
         }
 
     def feeds(self, archive: Archive) -> Iterator[Feed]:

@@ -215,11 +215,28 @@ def _robots(site: Path, site_url: str) -> list[str]:
 
 
 PAGES_LIMIT = 1_000_000_000  # GitHub Pages publishes sites of at most 1 GB
+WARN_AT = 0.8  # of the limit: a warning while there is still room for months of papers
+
+
+def site_size(site: Path) -> int:
+    """The apparent size, as ``du -sb`` and GitHub Pages count it."""
+    return sum(os.lstat(Path(top, n)).st_size for top, _d, names in os.walk(site) for n in names)
+
+
+def warnings(site: Path) -> list[str]:
+    """What is fine to deploy today but will not stay so: a site past 80% of GitHub Pages' 1 GB."""
+    size = site_size(site)
+    if WARN_AT * PAGES_LIMIT < size <= PAGES_LIMIT:
+        return [
+            f"{site}: {size / 1e6:,.0f} MB, over {WARN_AT:.0%} of GitHub Pages' 1 GB: plan for"
+            " extra.papers.citation_files: false or narrower extra.papers.topics"
+        ]
+    return []
 
 
 def _size(site: Path) -> list[str]:
-    """The site fits GitHub Pages (apparent size, as ``du -sb`` counts it)."""
-    size = sum(os.lstat(Path(top, n)).st_size for top, _d, names in os.walk(site) for n in names)
+    """The site fits GitHub Pages."""
+    size = site_size(site)
     if size <= PAGES_LIMIT:
         return []
     return [
