@@ -124,14 +124,26 @@ def test_every_bib_file_parses_and_covers_its_page(rendered, archive_papers):
     archive = Archive(archive_papers)
     keys = citation.cite_keys(archive_papers)
     expected = {f"date/{d.isoformat()}.bib": ps for d, ps in archive.days.items()}
-    expected |= {f"week/{k}.bib": ps for k, ps in archive.weeks.items()}
-    expected |= {f"month/{k}.bib": ps for k, ps in archive.months.items()}
     expected |= {f"{t.path}/papers.bib": t.papers for t in archive.organizations}
     found = {p.relative_to(rendered).as_posix() for p in rendered.rglob("*.bib")}
     assert found == set(expected)
     for rel, papers in expected.items():
         library = parse_bib((rendered / rel).read_text(encoding="utf-8"))
         assert [e.key for e in library.entries] == [keys[p.id] for p in papers], rel
+
+
+def test_a_week_or_month_page_links_its_days_files_and_has_none_of_its_own(
+    rendered, archive_papers
+):
+    archive = Archive(archive_papers)
+    for kind, groups in (("week", archive.weeks), ("month", archive.months)):
+        for key in groups:
+            page = (rendered / f"{kind}/{key}.md").read_text(encoding="utf-8")
+            for day in archive.days_of(key, kind):
+                for suffix in ("bib", "ris"):
+                    assert f'../date/{day.isoformat()}.{suffix}"' in page, (key, day)
+                    assert (rendered / f"date/{day.isoformat()}.{suffix}").is_file()
+    assert not list(rendered.glob("week/*.bib")) and not list(rendered.glob("month/*.ris"))
 
 
 def test_every_ris_file_parses_like_its_bib(rendered):

@@ -67,6 +67,7 @@ def make_env(templates: Path = TEMPLATES) -> Environment:
         # made by the archive, so the URLs need no escaping.
         paper_url=lambda pid: Markup(layout.paper(escape.paper_id(pid)).url),
         day_url=lambda day: Markup(layout.day(day).url),
+        day_stem=lambda day: Markup(layout.day(day).stem),  # its citation files' name
         period_url=lambda key, kind: Markup(layout.period(key, kind).url),
         topic_url=lambda slug, kind: Markup(layout.topic(kind, slug).url),  # a checked slug
         feed_url=lambda slug: Markup(layout.feed(slug)),
@@ -224,15 +225,14 @@ class Pages:
                 "prev": keys[i - 1] if i else None,
                 "next": keys[i + 1] if i + 1 < len(keys) else None,
             }
-            ctx["stem"] = layout.period(key, kind).stem
             cache_key = _and(
                 self._h(ctx["papers"]),
                 (key, ctx["total"], tuple(ctx["days"]), ctx["prev"], ctx["next"]),
             )
             place = layout.period(key, kind)
+            # No citation files of its own: the page links its days' (issue 23), so a paper
+            # is in one day's files, not in a week's and a month's as well.
             yield self._page(place.source, cache_key, "period.md.j2", place.url, lambda c=ctx: c)
-            # The page shows the top of the period; its citation files hold all of it.
-            yield from self._citation_files(place.stem, groups[key])
 
     def _topic_pages(self, topic: Topic) -> Iterator[Output]:
         size = self.settings.topic_page_size
