@@ -7,20 +7,11 @@
 #   bash benchmarks/same_site.sh REV DATA_DIR    # any data/ folder, e.g. an imported corpus
 set -euo pipefail
 rev=$1
-here=$(cd "$(dirname "$0")/.." && pwd)
-data=$(realpath "${2:-$here/data}")
-py=${PYTHON:-$here/.venv/bin/python}
-work=$(mktemp -d)
-trap 'git -C "$here" worktree remove --force "$work/old-code" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
-git -C "$here" worktree add -q --detach "$work/old-code" "$rev"
+data=$(realpath "${2:-$(dirname "$0")/../data}")
+source "$(dirname "$0")/two_revisions.sh" "$rev"
 for who in old new; do
-    code=$([ "$who" = old ] && echo "$work/old-code" || echo "$here")
-    project="$work/$who"
-    mkdir -p "$project/generator"
-    cp -r "$data" "$project/data"
-    cp "$code/mkdocs.yml" "$project/"
-    ln -s "$code/docs" "$project/docs"
-    ln -s "$code/generator/theme" "$project/generator/theme"
+    code=$(code_of "$who")
+    project=$(project_for "$who" "$data" "$code/mkdocs.yml")
     started=$(date +%s)
     (cd "$code" && PYTHONPATH="$code" "$py" -m generator -C "$project" --quiet build)
     echo "$who ($([ "$who" = old ] && echo "$rev" || echo working tree)): built in $(($(date +%s) - started)) s"

@@ -119,8 +119,15 @@ def page_url(source: str) -> str:
     return output_path(source).removesuffix("index.html")
 
 
+def base_of(url: str) -> str:
+    """The relative prefix from a page's URL (``date/2025-10-15.html``, ``org/x/``) to the
+    site root: what every template puts before a URL of this module."""
+    return "../" * url.count("/")
+
+
 def relative(url: str, start: str) -> str:
-    """``url`` as a link from the page at ``start`` (both below the site's root)."""
+    """``url`` as the shortest link from the page at ``start`` (both below the site's root):
+    ``base_of(start)`` less the folders the two share (a related paper is ``<id>.html``)."""
     up = start.count("/")
     common = 0
     parts, here = url.split("/"), start.split("/")[:up]

@@ -219,12 +219,15 @@ def test_the_deploy_installs_exactly_the_lock():
     assert setup["with"]["cache-dependency-path"] == "requirements-test.txt"
 
 
+def positions(*needles: str) -> list[int]:
+    """Where in the update job the first step whose run or uses holds each needle is."""
+    runs = [s.get("run", "") + s.get("uses", "") for s in steps("update.yml", "update")]
+    return [next(i for i, r in enumerate(runs) if needle in r) for needle in needles]
+
+
 def test_the_site_is_smoke_tested_before_it_is_uploaded():
     update = steps("update.yml", "update")
-    runs = [s.get("run", "") + s.get("uses", "") for s in update]
-    build = next(i for i, r in enumerate(runs) if "papers update" in r)
-    smoke = next(i for i, r in enumerate(runs) if "papers check site" in r)
-    upload = next(i for i, r in enumerate(runs) if "upload-pages-artifact" in r)
+    build, smoke, upload = positions("papers update", "papers check site", "upload-pages-artifact")
     assert build < smoke < upload
     step = update[smoke]
     assert "continue-on-error" not in step and "if" not in step  # a failure stops the job
@@ -238,13 +241,12 @@ def test_the_site_is_smoke_tested_before_it_is_uploaded():
 
 
 def test_the_handbook_is_published_beside_the_site():
-    update = steps("update.yml", "update")
-    runs = [s.get("run", "") + s.get("uses", "") for s in update]
-    build = next(i for i, r in enumerate(runs) if "papers update" in r)
-    handbook = next(i for i, r in enumerate(runs) if "-f handbook/mkdocs.yml" in r)
-    upload = next(i for i, r in enumerate(runs) if "upload-pages-artifact" in r)
+    build, handbook, upload = positions(
+        "papers update", "-f handbook/mkdocs.yml", "upload-pages-artifact"
+    )
     assert build < handbook < upload
-    assert "--strict" in runs[handbook] and '-d "$PWD/site/handbook"' in runs[handbook]
+    run = steps("update.yml", "update")[handbook]["run"]
+    assert "--strict" in run and '-d "$PWD/site/handbook"' in run
 
 
 def run_step(workflow: str, name: str, cwd: Path, **env: str) -> subprocess.CompletedProcess:

@@ -106,12 +106,6 @@ def long_date(day: date) -> str:
     return day.strftime("%A, %-d %B %Y")
 
 
-def base_of(url: str) -> str:
-    """The relative prefix from a page's URL (``date/2025-10-15.html``, ``org/x/``) to the
-    site root."""
-    return "../" * url.count("/")
-
-
 def render(
     settings: Settings,
     papers: list[Paper],
@@ -298,7 +292,7 @@ class Pages:
         return {
             "settings": self.settings,
             "archive": self.archive,
-            "base": base_of(url),
+            "base": layout.base_of(url),
             "url": url,
             "site_url": self.site_url,
             **context,

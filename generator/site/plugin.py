@@ -115,11 +115,12 @@ def _wanted(only: str, shard: str):
     an incremental build (``only``) and this shard's pages (``shard``)."""
     keep = set(json.loads(Path(only).read_text(encoding="utf-8"))) if only else None
     index, count = (int(n) for n in shard.split("/")) if shard else (0, 1)
+    sharded = layout.sharded_dirs()  # once, not per file (71k of them at 50k papers)
 
     def wanted(src_uri: str) -> bool:
         if keep is not None and src_uri not in keep and not _nav_page(src_uri):
             return False
-        return not shard or _in_shard(src_uri, index, count)
+        return not shard or _in_shard(src_uri, index, count, sharded)
 
     return wanted
 
@@ -157,10 +158,10 @@ def _nav_page(src_uri: str) -> bool:
     return "/" not in src_uri and src_uri.endswith(".md")
 
 
-def _in_shard(src_uri: str, index: int, count: int) -> bool:
+def _in_shard(src_uri: str, index: int, count: int, sharded: tuple[str, ...]) -> bool:
     """`papers build` runs one MkDocs build per core, each on a share of the many pages (the
     ``shard`` option, set by site/build.py): MkDocs renders on one thread."""
-    if src_uri.startswith(layout.sharded_dirs()) and src_uri.endswith(".md"):
+    if src_uri.startswith(sharded) and src_uri.endswith(".md"):
         return zlib.crc32(src_uri.encode()) % count == index
     if _nav_page(src_uri):
         return True  # the nav's few pages: every build needs them to resolve its nav
