@@ -235,6 +235,62 @@ def test_without_javascript_there_is_no_toggle(browser, url):
     context.close()
 
 
+SECTIONS = ["Home", "Archive", "Topics", "Stats", "Search", "Saved", "About"]
+
+
+def test_the_header_holds_the_sections_and_a_paper_page_no_side_navigation(page):
+    page.goto("papers/2510.12586.html")
+    sections = page.get_by_role("navigation", name="Sections")
+    expect(sections.get_by_role("link")).to_have_text(SECTIONS)
+    expect(page.get_by_role("button", name="Menu")).to_be_hidden()  # a wide screen
+    expect(page.locator(".md-sidebar")).to_have_count(0)  # issue 23: no side nav, no TOC
+    sections.get_by_role("link", name="Archive").click()
+    page.wait_for_url("**/archive/")
+    current = page.get_by_role("navigation", name="Sections").locator("[aria-current=page]")
+    expect(current).to_have_text("Archive")
+    expect(page.get_by_role("navigation", name="Table of contents")).to_be_visible()
+
+
+def phone(browser, url, **options):
+    context = browser.new_context(
+        base_url=url, viewport={"width": 375, "height": 800}, is_mobile=True, **options
+    )
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(url) else r.abort())
+    return context
+
+
+def test_on_a_phone_the_sections_open_from_the_menu_and_escape_closes_it(browser, url):
+    context = phone(browser, url, has_touch=True)
+    page = context.new_page()
+    page.goto("papers/2510.12586.html")
+    menu = page.get_by_role("button", name="Menu")
+    archive = page.get_by_role("navigation", name="Sections").get_by_role("link", name="Archive")
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    expect(archive).to_be_hidden()
+    menu.click()
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    expect(archive).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(archive).to_be_hidden()
+    expect(menu).to_be_focused()
+    menu.click()
+    page.mouse.click(180, 760)  # a press elsewhere, below the open menu, closes it
+    expect(archive).to_be_hidden()
+    menu.click()
+    archive.click()
+    page.wait_for_url("**/archive/")
+    context.close()
+
+
+def test_on_a_phone_without_javascript_the_sections_are_a_row(browser, url):
+    context = phone(browser, url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("papers/2510.12586.html")
+    expect(page.get_by_role("button", name="Menu")).to_be_hidden()
+    expect(page.get_by_role("navigation", name="Sections").get_by_role("link").first).to_be_visible()
+    context.close()
+
+
 def test_skip_to_content_with_the_keyboard(page):
     page.goto("papers/2510.12586.html")
     page.keyboard.press("Tab")
@@ -438,6 +494,18 @@ def test_axe_in_dark_mode(browser, url):
         assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
         results = Axe().run(page)
         assert results.violations_count == 0, results.generate_report()
+    context.close()
+
+
+def test_axe_on_a_phone_with_the_menu_open(browser, url):
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = phone(browser, url)
+    page = context.new_page()
+    page.goto("papers/2510.12586.html")
+    page.get_by_role("button", name="Menu").click()
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
     context.close()
 
 

@@ -465,29 +465,8 @@
     });
   }
 
-  /** The Saved page in the site's menu: added here, as it works only with this script, and an
-   * entry in mkdocs.yml's nav would be written into every page (113 bytes x 50k pages). */
-  function addMenuEntry() {
-    const menu = document.querySelector("nav.md-nav--primary > ul.md-nav__list");
-    if (!menu || !available) return;
-    const item = document.createElement("li");
-    item.className = "md-nav__item";
-    const link = document.createElement("a");
-    link.className = "md-nav__link";
-    link.href = new URL("saved/", base).href;
-    link.textContent = "Saved";
-    if (page) {
-      link.classList.add("md-nav__link--active");
-      link.setAttribute("aria-current", "page");
-    }
-    item.append(link);
-    const about = [...menu.children].find((li) => /\/about\/$/.test(li.querySelector("a")?.href || ""));
-    menu.insertBefore(item, about || null);
-  }
-
   // --- start --------------------------------------------------------------------------------------
   window.PapersSaved = { button: resultButton, load };
-  addMenuEntry();
   addCardToggles();
   addPaperPageToggle();
   if (page) setUpPage();
