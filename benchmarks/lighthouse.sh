@@ -28,6 +28,8 @@ for path in "date/$day.html" "papers/$paper.html"; do
 import json, sys
 report = json.load(open(sys.argv[2]))
 scores = {k: v["score"] for k, v in report["categories"].items()}
-print(f"{sys.argv[1]:32} " + "  ".join(f"{k}={v:.2f}" for k, v in scores.items()))
+audits = {k: report["audits"][k]["numericValue"] for k in ("cumulative-layout-shift", "total-blocking-time")}
+print(f"{sys.argv[1]:32} " + "  ".join(f"{k}={v:.2f}" for k, v in scores.items())
+      + f"  CLS={audits['cumulative-layout-shift']:.3f}  TBT={audits['total-blocking-time']:.0f}ms")
 PY
 done
