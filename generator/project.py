@@ -109,14 +109,23 @@ class Project:
         return select_topics(stored, self.settings.topics), len(stored)
 
     def render(self) -> Rendered:
-        """Pages, feeds and the search index into generated/ (only what changed)."""
-        from .render.pages import render
+        """Pages, feeds and the search index into generated/ (only what changed; nothing read
+        when neither the inputs nor generated/ changed since the last render: render/stamp.py)."""
+        from .outputs import Written
+        from .render import stamp
+        from .render.pages import make_env, render, salt
 
         store = self.store(cached=True)
+        state = stamp.inputs(self.settings, store.papers_dir, salt(self.settings, make_env()))
+        if (report := stamp.unchanged(self.settings, state)) is not None:
+            shown, stored, days, outputs = report
+            return Rendered(shown, stored, days, Written(unchanged=outputs))
         papers, stored = self.papers(store)
         written = render(self.settings, papers, store.hashes, self.settings.cache_dir)
         self._note_index_data(store)
         days = len({p.daily_date for p in papers})
+        outputs = written.written + written.unchanged
+        stamp.keep(self.settings, state, (len(papers), stored, days, outputs))
         return Rendered(len(papers), stored, days, written)
 
     def build_site(self, site_dir: Path | None = None, strict: bool = True) -> Built:

@@ -4,6 +4,7 @@ the render cache, and the parallel (sharded) MkDocs build."""
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 from html import escape
@@ -215,6 +216,76 @@ def test_a_rebuild_with_no_change_touches_no_file(project):
     before = stamps(site)
     again = build(project)
     assert again.built == 0 and stamps(site) == before
+
+
+@pytest.mark.slow
+def test_a_rebuild_with_no_change_runs_no_mkdocs(project, monkeypatch):
+    build(project)
+    from generator.site import build as site_build
+
+    def refused(*_args, **_kwargs):
+        raise AssertionError("MkDocs ran with nothing changed")
+
+    monkeypatch.setattr(site_build, "_build_shard", refused)
+    assert build(project).built == 0
+    page = load_settings(project).generated_dir / "papers" / "2510.12586.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nA change.\n", encoding="utf-8")
+    with pytest.raises(AssertionError, match="MkDocs ran"):  # a changed page does run it
+        build_site(load_settings(project))
+
+
+def project_render(project: Path):
+    from generator.project import Project
+
+    return Project(load_settings(project)).render()
+
+
+def refuse_loading(monkeypatch) -> None:
+    def refused(_store):
+        raise AssertionError("records loaded")
+
+    monkeypatch.setattr(Store, "load_all", refused)
+
+
+def test_a_render_with_nothing_changed_reads_no_record(project, monkeypatch):
+    first = project_render(project)
+    refuse_loading(monkeypatch)
+    again = project_render(project)
+    assert (again.papers, again.stored, again.days) == (first.papers, first.stored, first.days)
+    outputs = first.result.written + first.result.unchanged
+    assert (again.result.written, again.result.unchanged, again.result.removed) == (0, outputs, 0)
+
+
+CHANGES = ["record touched", "record edited", "page deleted", "page edited", "settings"]
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_any_change_to_the_inputs_or_generated_renders_again(project, monkeypatch, change):
+    first = project_render(project)
+    settings = load_settings(project)
+    record = Store(project / "data").path_for("2510.12586")
+    page = settings.generated_dir / "papers" / "2510.12586.md"
+    before = page.read_bytes()
+    if change == "record touched":
+        os.utime(record, ns=(record.stat().st_atime_ns, record.stat().st_mtime_ns + 1))
+    elif change == "record edited":
+        record.write_text(record.read_text().replace("upvotes: 67", "upvotes: 68"))
+    elif change == "page deleted":
+        page.unlink()
+    elif change == "page edited":
+        page.write_bytes(before + b"hand edit\n")
+    else:
+        configure(project, front_page_papers=29)
+    with monkeypatch.context() as patched:
+        refuse_loading(patched)
+        with pytest.raises(AssertionError, match="records loaded"):
+            project_render(project)
+    again = project_render(project)
+    assert again.papers == first.papers
+    if change == "record edited":
+        assert b"67" in before and b"68" in page.read_bytes()
+    elif change != "page edited":  # the writer trusts a page its key says is current
+        assert page.read_bytes() == before  # restored, or never changed
 
 
 @pytest.mark.slow

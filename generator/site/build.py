@@ -55,8 +55,8 @@ def build_site(settings: Settings, site_dir: Path | None = None, strict: bool = 
     what every page shares (the theme, the settings, MkDocs' and Material's versions: the
     build's key). When the key is the one of the previous build into the same folder, pages
     whose source is unchanged are kept as they are, changed and new ones are built (with the
-    nav's pages, which every build needs) and written over them, removed ones are deleted.
-    Otherwise, or when the previous build's output is not all there, everything is built next
+    nav's pages, which every build needs) and written over them, removed ones are deleted;
+    with none of either, MkDocs does not run. Otherwise, or when the previous build's output is not all there, everything is built next
     to the target and swapped in whole, so a failed build never leaves (or deploys) half a
     site. Either way the site is the same, byte for byte (tests/test_incremental.py).
     """
@@ -71,8 +71,12 @@ def build_site(settings: Settings, site_dir: Path | None = None, strict: bool = 
         _build_all(settings, staging, strict, len(sources))
         _swap(staging, target)
     else:
+        removed = _removed_outputs(previous, sources)
+        if not changed and not removed:  # MkDocs would only remake the nav's pages as they are
+            write_sitemap(target, settings, sources)  # its <lastmod> is the build's day
+            return Built(target, 0, len(sources))
         _build_some(settings, staging, strict, changed)
-        _apply(staging, target, _removed_outputs(previous, sources))
+        _apply(staging, target, removed)
     write_sitemap(target, settings, sources)
     atomic_write(manifest, json.dumps(_manifest(key, target, sources)).encode())
     return Built(target, len(sources) if changed is None else len(changed), len(sources))
