@@ -73,8 +73,8 @@ def part(cls: type) -> type:
 
 def _setter(cls: type, names: tuple[str, ...]) -> Any:
     """``__setstate__`` for a slotted part: one slot store per field, unrolled (its slots'
-    own setters, which a frozen class's ``__setattr__`` does not guard): 2.4 times as fast
-    as a loop of ``object.__setattr__``, 0.6 s of loading 50k cached records."""
+    own setters, which a frozen class's ``__setattr__`` does not guard), not a loop of
+    ``object.__setattr__``: unpickling 50k cached records took 1.13 s, not 1.68 s."""
     slots = {f"_{i}": cls.__dict__[name].__set__ for i, name in enumerate(names)}
     body = "".join(f"\n    _{i}(self, state[{i}])" for i in range(len(names)))
     exec(f"def __setstate__(self, state):{body}", slots)  # as dataclasses makes its methods

@@ -56,9 +56,10 @@ def build_site(settings: Settings, site_dir: Path | None = None, strict: bool = 
     build's key). When the key is the one of the previous build into the same folder, pages
     whose source is unchanged are kept as they are, changed and new ones are built (with the
     nav's pages, which every build needs) and written over them, removed ones are deleted;
-    with none of either, MkDocs does not run. Otherwise, or when the previous build's output is not all there, everything is built next
-    to the target and swapped in whole, so a failed build never leaves (or deploys) half a
-    site. Either way the site is the same, byte for byte (tests/test_incremental.py).
+    with none of either, MkDocs does not run. Otherwise, or when the previous build's output
+    is not all there, everything is built next to the target and swapped in whole, so a
+    failed build never leaves (or deploys) half a site. Either way the site is the same, byte
+    for byte (tests/test_incremental.py).
     """
     target = (site_dir or settings.path("site_dir")).resolve()
     sources = source_hashes(settings)
