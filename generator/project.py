@@ -115,13 +115,13 @@ class Project:
         from .render import stamp
         from .render.pages import make_env, render, salt
 
-        store = self.store(cached=True)
-        state = stamp.inputs(self.settings, store.papers_dir, salt(self.settings, make_env()))
+        store, env = self.store(cached=True), make_env()
+        state = stamp.inputs(self.settings, store.papers_dir, salt(self.settings, env))
         if (report := stamp.unchanged(self.settings, state)) is not None:
             shown, stored, days, outputs = report
             return Rendered(shown, stored, days, Written(unchanged=outputs))
         papers, stored = self.papers(store)
-        written = render(self.settings, papers, store.hashes, self.settings.cache_dir)
+        written = render(self.settings, papers, store.hashes, self.settings.cache_dir, env)
         self._note_index_data(store)
         days = len({p.daily_date for p in papers})
         outputs = written.written + written.unchanged
