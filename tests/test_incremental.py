@@ -234,6 +234,21 @@ def test_a_rebuild_with_no_change_runs_no_mkdocs(project, monkeypatch):
         build_site(load_settings(project))
 
 
+@pytest.mark.slow
+def test_a_changed_file_that_is_not_a_page_is_copied_without_mkdocs(project, monkeypatch):
+    site = build(project).path
+    from generator.site import build as site_build
+
+    def refused(*_args, **_kwargs):
+        raise AssertionError("MkDocs ran for a file it would only copy")
+
+    monkeypatch.setattr(site_build, "_build_shard", refused)
+    meta = load_settings(project).generated_dir / "search-index" / "meta.json"
+    meta.write_bytes(meta.read_bytes().replace(b"{", b'{"edited":1,', 1))
+    assert build(project).built == 1
+    assert (site / "search-index" / "meta.json").read_bytes() == meta.read_bytes()
+
+
 def project_render(project: Path):
     from generator.project import Project
 
