@@ -19,6 +19,7 @@ from lunr.builder import Builder
 from generator import search
 from generator.ingest.importer import ImportOptions, read_capture
 from generator.outputs import Writer
+from generator.search.build import CHUNK
 from generator.store import Store
 
 from .conftest import API_DIR, bundled_project, make_project
@@ -353,6 +354,25 @@ def test_the_index_is_rebuilt_only_when_papers_change(tmp_path, papers):
         other.write([search.index_output(fewer, {p.id: "h2" for p in fewer}, cache)]).written == 1
     )
     assert json.loads((folder / "meta.json").read_text())["papers"] == len(fewer)
+
+
+def test_a_new_day_adds_display_chunks_and_leaves_the_others_as_they_were(papers):
+    """Display chunks count from the oldest paper: a day's new papers (ahead of every other in
+    document order) add files, they do not shift every one (10k files a day at 50k papers)."""
+    files = search.build_files(papers)
+    newest = max(p.daily_date for p in papers)
+    later = date.fromordinal(newest.toordinal() + 1)
+    day = [
+        p.model_copy(update={"id": f"2699.{n:05d}", "daily_date": later})
+        for n, p in enumerate(papers[:7])
+    ]
+    grown = search.build_files(papers + day)
+    old = sorted(rel for rel in files if rel.startswith("docs/"))
+    changed = [rel for rel in old if files[rel] != grown[rel]]
+    assert changed == [f"docs/{(len(papers) - 1) // CHUNK}.json"]  # the last, filled up
+    index = search.Index.from_files(grown)
+    shown = [index.display(doc)[0] for doc in range(index.papers)]
+    assert shown == [p.id for p in search.search_order(papers + day)]
 
 
 def test_kept_analysis_gives_the_index_a_fresh_analysis_gives(tmp_path, papers, monkeypatch):

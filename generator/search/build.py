@@ -61,8 +61,11 @@ def build_files(
             entries = {t: [df[t], blocks[t]] for t in sorted(terms)}
             files[f"{kind}/{shard}.json"] = Encoded(_json(entries))
     files.update(_postings_files(postings, blocks))
+    # Display chunks count from the oldest paper (``display_file``): a new day adds chunks
+    # instead of shifting every one (10k files rewritten a day at 50k papers).
+    oldest_first = ordered[::-1]
     for start in range(0, len(ordered), CHUNK):
-        chunk_ = ordered[start : start + CHUNK]
+        chunk_ = oldest_first[start : start + CHUNK]
         files[f"docs/{start // CHUNK}.json"] = Encoded(_json([_display(p) for p in chunk_]))
     files["facets.json"] = _facets(ordered)
     files["meta.json"] = _meta(len(ordered))
@@ -91,6 +94,13 @@ def _group(df: dict[str, int], key: Callable[[str], str]) -> dict[str, list[str]
     for term_ in df:
         groups[key(term_)].append(term_)
     return groups
+
+
+def display_file(doc: int, papers: int) -> tuple[str, int]:
+    """The display chunk holding a document, and its place there (search-core.js's
+    ``display``): chunks count from the last document, the oldest paper."""
+    back = papers - 1 - doc
+    return f"docs/{back // CHUNK}.json", back % CHUNK
 
 
 def prefix_key(word: str) -> str:

@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-FORMAT = 2
+FORMAT = 3  # 3: display chunks count from the oldest paper
 
 
 class Encoded(bytes):

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .analysis import _ARXIV, _LETTERS, RULES, chunks, normalize
-from .build import CHUNK, EPOCH, build_files, prefix_key, suffix_key
+from .build import EPOCH, build_files, display_file, prefix_key, suffix_key
 from .disk import Encoded
 
 if TYPE_CHECKING:  # only named in annotations: `papers search` never loads the model
@@ -116,7 +116,8 @@ class Index:
         return np.array(docs, dtype=np.int64), np.array(weights, dtype=np.int64)
 
     def display(self, doc: int) -> list:
-        return self.get(f"docs/{doc // CHUNK}.json")[doc % CHUNK]
+        name, place = display_file(doc, self.papers)
+        return self.get(name)[place]
 
 
 Match = tuple[int, int, bool, int]  # (boost, postings block, is a typo correction, part)

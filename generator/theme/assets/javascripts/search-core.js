@@ -31,7 +31,7 @@
 })(typeof globalThis !== "undefined" ? globalThis : this, (findLunr) => {
   "use strict";
 
-  const FORMAT = 2; // generator/search.py FORMAT: the index layout this file reads
+  const FORMAT = 3; // generator/search.py FORMAT: the index layout this file reads
   const SORTS = ["relevance", "upvotes", "newest"];
   const DAY_MS = 86400000;
 
@@ -256,7 +256,8 @@
     /** [id, title, authors, day, upvotes] of a paper. */
     async display(doc) {
       const chunkSize = this.meta.chunk;
-      return (await this.get(`docs/${Math.floor(doc / chunkSize)}.json`))[doc % chunkSize];
+      const back = this.meta.papers - 1 - doc; // search/build.py display_file
+      return (await this.get(`docs/${Math.floor(back / chunkSize)}.json`))[back % chunkSize];
     }
     /** facets.json, with "days" (running sums of "day"), as search.py _facets_of. */
     facets() {
