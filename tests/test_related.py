@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from generator import escape
+from generator import escape, search
 from generator.model import Paper
 from generator.render import related
 from generator.render.pages import render as render_all
@@ -136,7 +136,7 @@ def test_the_lists_are_kept_between_builds_and_a_damaged_file_is_recomputed(tmp_
     assert related.cached(papers, hashes, tmp_path, 0, 1) == {p.id: () for p in papers}
 
 
-def test_an_archive_extended_by_new_days_equals_one_computed_whole(tmp_path):
+def test_an_archive_extended_by_new_days_equals_one_computed_whole(tmp_path, monkeypatch):
     """A day's update extends the last build's result (new papers only: their products, and
     the old papers' candidates they enter); it must equal a computation from nothing, and the
     extension must have been taken (not a recomputation)."""
@@ -155,7 +155,23 @@ def test_an_archive_extended_by_new_days_equals_one_computed_whole(tmp_path):
         assert extended.lists() == whole.lists()
         assert (extended.candidates != whole.candidates).nnz == 0
         assert np.array_equal(extended.exact, whole.exact)
+        grown, made = extended.vectors, whole.vectors
+        assert grown.terms == made.terms and np.array_equal(grown.df_ref, made.df_ref)
+        for ours, theirs in ((grown.full, made.full), (grown.pruned, made.pruned)):
+            assert np.array_equal(ours.indptr, theirs.indptr)
+            assert np.array_equal(ours.indices, theirs.indices)
+            assert np.array_equal(ours.data, theirs.data)  # to the bit
         known = extended
+    # Only the new papers' texts were read: the archive's rows were kept, not made again.
+    read, counts = [], search.counts
+    monkeypatch.setattr(
+        search,
+        "counts",
+        lambda papers, *a, **k: read.append(len(papers)) or counts(papers, *a, **k),
+    )
+    extra = by_id[0].model_copy(update={"id": "2699.00001", "daily_date": days[-1]})
+    related.compute([*by_id, extra], cache, 6, known=known)
+    assert read == [1]
 
 
 def test_a_changed_text_or_reference_is_computed_whole(tmp_path):

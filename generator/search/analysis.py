@@ -245,13 +245,17 @@ def split_camel(handle: str) -> str:
 
 # --- term counts, kept between builds -------------------------------------------------------
 def counts(
-    ordered: list[Paper], cache: Path | None = None, fields: Iterable[int] | None = None
+    ordered: list[Paper],
+    cache: Path | None = None,
+    fields: Iterable[int] | None = None,
+    keep: bool = True,
 ) -> tuple:
     """The term counts of every (paper, field), as columns: vocabulary, paper, field, term
     (a number in the vocabulary), count; ``fields`` (numbers in FIELDS): only those. Analysis
     is most of the index stage's time, so papers whose texts were analysed by the last build
     (``cache``: a folder) are not analysed again: a day's update analyses its new and edited
-    papers only."""
+    papers only. The cache then keeps these papers' analyses (only theirs); not with ``keep``
+    False, for a caller that asks about a few papers of the archive."""
     texts = [field_texts(p) for p in ordered]
     digests = [_digest(t) for t in texts]
     known = Analysed.read(cache)
@@ -260,7 +264,7 @@ def counts(
     del texts
     if todo:
         known = known.plus(list(todo), _analyse(list(todo.values())))
-    if cache is not None and (todo or len(known.rows) != len(set(digests))):
+    if keep and cache is not None and (todo or len(known.rows) != len(set(digests))):
         known = known.select(digests)
         known.write(cache)
     current = known.select(digests, fields)
