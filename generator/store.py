@@ -12,8 +12,10 @@ when its bytes change, so re-running an import or fetch leaves git clean.
 from __future__ import annotations
 
 import fcntl
+import functools
 import gc
 import hashlib
+import json
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -245,8 +247,15 @@ def _titles(papers: Iterable[Paper]) -> dict[str, str]:
     return index
 
 
-# Bump when the model changes shape: old pickles would hold outdated objects.
+# Bump when the pickled form changes; a change of the model's fields changes the key by itself
+# (``_cache_key``): objects pickled before would lack the new field.
 CACHE_VERSION = "5"
+
+
+@functools.cache
+def _cache_key() -> str:
+    schema = json.dumps(Paper.model_json_schema(), sort_keys=True).encode()
+    return f"{CACHE_VERSION} {hashlib.sha256(schema).hexdigest()[:16]}"
 
 
 def _record_names(folder: Path) -> list[str]:
@@ -271,11 +280,11 @@ def _no_cycle_collection() -> Iterator[None]:
 
 
 def _read_cache(path: Path | None) -> dict[str, tuple[int, int, str, Paper]]:
-    return kept.load(path, CACHE_VERSION) or {}  # none to trust costs a full parse
+    return kept.load(path, _cache_key()) or {}  # none to trust costs a full parse
 
 
 def _write_cache(path: Path, entries: dict[str, tuple[int, int, str, Paper]]) -> None:
-    kept.save(path, CACHE_VERSION, entries)
+    kept.save(path, _cache_key(), entries)
 
 
 _FIELD_SETS: dict[frozenset[str], set[str]] = {}

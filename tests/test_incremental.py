@@ -75,6 +75,32 @@ def test_a_damaged_store_cache_is_ignored(project):
     assert cached_store(project).load_all() == first
 
 
+def test_a_store_cache_made_by_another_shape_of_the_model_is_not_used(project, monkeypatch):
+    from generator import cache as kept
+    from generator import store as store_module
+    from generator.model import Paper
+
+    truth = cached_store(project).load_all()
+    # Poison the caches under today's key: while the model keeps its shape, they are read.
+    key = store_module._cache_key()
+    for path in (project / ".papers-cache" / "store").glob("*.pickle"):
+        entries = kept.load(path, key)
+        poisoned = {
+            n: (*e[:3], e[3].model_copy(update={"upvotes": 99_999})) for n, e in entries.items()
+        }
+        kept.save(path, key, poisoned)
+    assert {p.upvotes for p in cached_store(project).load_all()} == {99_999}
+    # A field added to the model (as feed_position was): pickles of the old shape are not read.
+    schema = Paper.model_json_schema()
+    schema["properties"]["new_field"] = {"type": "integer"}
+    monkeypatch.setattr(Paper, "model_json_schema", classmethod(lambda cls: schema))
+    store_module._cache_key.cache_clear()
+    try:
+        assert cached_store(project).load_all() == truth
+    finally:
+        store_module._cache_key.cache_clear()
+
+
 def test_second_render_writes_nothing_and_skips_the_work(project):
     first = render(project)
     assert first.written > 100
