@@ -194,6 +194,9 @@ class Paper(Record):
     submitted_at: datetime | None = Field(None, description="when it joined Daily Papers")
     upvotes: int = Field(0, ge=0)
     num_comments: int = Field(0, ge=0)
+    feed_position: int | None = Field(
+        None, ge=0, description="its place in its day's feed (0 first) in the newest capture"
+    )
     ai_summary: str | None = None
     ai_keywords: list[str] = []
     github_repo: str | None = None

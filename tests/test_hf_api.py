@@ -152,8 +152,11 @@ def test_a_paper_listed_twice_differently_is_merged_with_a_note():
     assert merged.upvotes == 999 and merged.num_comments == first["numComments"] > 0
     assert merged.ai_summary == first["paper"]["ai_summary"]  # same capture: the longer text
     assert notes == [f"f.json: entries [1] and [3] are both paper {merged.id} and differ; merged"]
+    assert [p.feed_position for p in papers] == [0, 1, 2]  # a repeat keeps its first place
     reverse = parse_daily_papers([again, *raw], where="f.json", fetched_at=NOW)
-    assert {p.id: p for p in reverse}[merged.id] == merged
+    listed_first = {p.id: p for p in reverse}[merged.id]
+    assert listed_first.feed_position == 0
+    assert listed_first == merged.model_copy(update={"feed_position": 0})
 
 
 def test_latest_time_is_the_latest_time_field_anywhere():

@@ -33,6 +33,8 @@ def test_seed_gives_26_papers_with_exact_titles_and_abstracts():
     )
     assert {p.daily_date for p in papers} == {date(2025, 9, 10)}
     assert all(p.id == title_id(p.title) and p.is_title_only for p in papers)
+    # No upvotes to sort by: the page's own order is the day's order.
+    assert [p.feed_position for p in papers] == list(range(26))
 
 
 def test_title_ids_are_stable_across_spacing_and_case():

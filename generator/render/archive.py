@@ -26,12 +26,20 @@ def week_key(day: date) -> str:
 
 
 def by_votes(papers: list[Paper]) -> list[Paper]:
-    """Most upvoted first, as Hugging Face orders a day; ties by id for a stable order."""
-    return sorted(papers, key=lambda p: (-p.upvotes, p.id))
+    """A day's papers as Hugging Face orders them: most upvoted first, then by their place in
+    the day's feed (``Paper.feed_position``; a paper no capture placed comes after), then by
+    id, so that the order is total."""
+    return sorted(papers, key=lambda p: (-p.upvotes, *_feed_order(p)))
 
 
 def by_newest(papers: list[Paper]) -> list[Paper]:
-    return sorted(papers, key=lambda p: (p.daily_date, p.upvotes, p.id), reverse=True)
+    """Newest day first, each day in its own order (``by_votes``)."""
+    return sorted(papers, key=lambda p: (-p.daily_date.toordinal(), -p.upvotes, *_feed_order(p)))
+
+
+def _feed_order(paper: Paper) -> tuple[int, int, str]:
+    place = paper.feed_position
+    return (0, place, paper.id) if place is not None else (1, 0, paper.id)
 
 
 @dataclass
@@ -88,10 +96,12 @@ class Archive:
         return self._group(lambda d: d.strftime("%Y-%m"))
 
     def _group(self, key) -> dict[str, list[Paper]]:
+        """Papers by period, most upvoted first; ties in date order, then each day's order
+        (feed places of different days do not compare, so the sort is stable over days)."""
         groups: dict[str, list[Paper]] = defaultdict(list)
         for day, papers in self.days.items():
             groups[key(day)] += papers
-        return {k: by_votes(v) for k, v in groups.items()}
+        return {k: sorted(v, key=lambda p: -p.upvotes) for k, v in groups.items()}
 
     def days_of(self, key: str, kind: str) -> list[date]:
         return self._period_days[kind].get(key, [])

@@ -94,6 +94,7 @@ def parse_daily_papers(
     that instead, as it is the authoritative daily date. ``fetched_at`` is the capture time.
     ``where`` names the input in errors and notes, ``ref`` in the stored provenance (default:
     ``where``). A paper listed twice is merged; when its entries differ, ``notes`` says so.
+    Each paper's ``feed_position`` is its first entry's place in the answer.
     """
     source = Source(kind=kind, ref=ref or where, fetched_at=fetched_at)
     if not isinstance(raw, list):
@@ -113,7 +114,9 @@ def parse_daily_papers(
                     f"{where}: entries [{first[paper.id]}] and [{index}] are both paper "
                     f"{paper.id} and differ; merged"
                 )
-    return list(papers.values())
+    # Hugging Face orders a day by upvotes, then by its feed: the answer's order is the feed's,
+    # and a paper listed twice keeps its first place.
+    return [p.model_copy(update={"feed_position": first[pid]}) for pid, p in papers.items()]
 
 
 def latest_time(raw: Any) -> datetime | None:

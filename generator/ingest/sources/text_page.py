@@ -64,7 +64,8 @@ def resolve_page_date(text: str, where: str, *, day: date | None, year: int | No
 def parse_text_page(
     text: str, *, where: str, day: date, fetched_at: datetime, ref: str | None = None
 ) -> list[Paper]:
-    """Pair each abstract paragraph with the first title-like line before it."""
+    """Pair each abstract paragraph with the first title-like line before it; a paper's
+    ``feed_position`` is its place on the page."""
     source = Source(kind="text-scrape", ref=ref or where, fetched_at=fetched_at)
     papers: dict[str, Paper] = {}
     title: str | None = None
@@ -74,7 +75,7 @@ def parse_text_page(
             continue
         if title is None:
             raise InputError(where, f"abstract without a title before it: {line[:60]!r}...")
-        paper = _paper(title, line, day=day, source=source)
+        paper = _paper(title, line, day=day, source=source, place=len(papers))
         papers.setdefault(paper.id, paper)
         title = None
     if not papers:
@@ -89,7 +90,14 @@ def _content_lines(text: str):
     return [line for line in lines[start:] if line and not _NOISE.match(line)]
 
 
-def _paper(title: str, abstract: str, *, day: date, source: Source) -> Paper:
+def _paper(title: str, abstract: str, *, day: date, source: Source, place: int) -> Paper:
+    """A paper known by its title; ``place``, its place on the page, which is the day's order
+    on Hugging Face (a scrape has no upvotes to sort by)."""
     return Paper(
-        id=title_id(title), title=title, abstract=abstract, daily_date=day, sources=[source]
+        id=title_id(title),
+        title=title,
+        abstract=abstract,
+        daily_date=day,
+        feed_position=place,
+        sources=[source],
     )
