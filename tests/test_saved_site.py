@@ -367,3 +367,88 @@ def test_axe_finds_no_violations(browser, site, scheme):
         results = Axe().run(v.page)
         assert results.violations_count == 0, (path, results.generate_report())
     v.close()
+
+
+# -- sharing the list as a link (issue 24) ----------------------------------------------------
+def shared_link(visitor: Visitor) -> str:
+    page = visitor.page
+    page.goto("saved/")
+    page.get_by_role("button", name="Share the list").click()
+    link = page.get_by_label("A link to the list")
+    expect(link).to_be_visible()
+    expect(status(page)).to_contain_text("link to the 3 papers")
+    return link.input_value()
+
+
+def test_a_shared_link_opens_in_a_fresh_browser_and_saves_the_same_papers(browser, site, visitor):
+    save_two_from_the_day(visitor)
+    visitor.page.goto("papers/2601.21235.html")
+    visitor.page.locator("p.paper-links button.papers-save").click()
+    mine = visitor.saved()
+    link = shared_link(visitor)
+    assert link.split("#", 1)[1] == "papers=" + ",".join(p["id"] for p in mine)
+
+    other = Visitor(browser, site)
+    other.page.goto(link)
+    items = other.page.locator("#papers-shared li")
+    expect(items).to_have_count(3)
+    expect(other.page.locator("#papers-shared-note")).to_contain_text("A shared list of 3 papers")
+    assert items.locator("a.papers-saved__title").all_inner_texts() == [p["title"] for p in mine]
+    assert other.saved() == []  # nothing kept before the reader chooses
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(other.page)
+    assert results.violations_count == 0, results.generate_report()
+    other.page.get_by_role("button", name="Add them to my list").click()
+    expect(status(other.page)).to_contain_text("Added 3 papers from the shared list")
+    assert [(p["id"], p["title"], p["day"]) for p in other.saved()] == [
+        (p["id"], p["title"], p["day"]) for p in mine
+    ]
+    assert "#" not in other.page.url
+    other.page.reload()
+    expect(other.page.locator("#papers-saved > ol.papers-saved > li")).to_have_count(3)
+    expect(other.page.locator("#papers-shared")).to_be_hidden()
+    assert other.outside == [] and not any("papers=" in r.split("#")[0] for r in other.requests)
+    other.close()
+
+
+def test_a_shared_link_merges_into_a_list_or_replaces_it(browser, site, visitor):
+    visitor.page.goto("papers/2601.21235.html")
+    visitor.page.locator("p.paper-links button.papers-save").click()
+    save_two_from_the_day(visitor)
+    day_papers = [p["id"] for p in visitor.saved()[:2]]
+    page = visitor.page
+    page.goto(f"saved/#papers={day_papers[0]},2601.21235")
+    page.get_by_role("button", name="Add them to my list").click()
+    expect(status(page)).to_contain_text("Added 0 papers from the shared list. 3 papers saved.")
+    page.goto(f"saved/#papers={day_papers[0]},0000.00000")  # one is not on this site
+    expect(page.locator("#papers-shared-note")).to_contain_text("1 paper of it is not on this site")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Replace my list with them").click()
+    expect(status(page)).to_contain_text("Your list is now the shared 1 paper.")
+    assert [p["id"] for p in visitor.saved()] == [day_papers[0]]
+
+
+@pytest.mark.parametrize(
+    ("fragment", "why"),
+    [
+        ("papers=" + ",".join(["2601.21235"] * 1000), "too long"),  # past 500 ids' length
+        ("papers=" + ",".join(f"2603.{n:05d}" for n in range(501)), "more than 500 papers"),
+        ('papers=<img src=x onerror="document.title=1">', "not a paper id"),
+        ("papers=%E0%A4%A", "damaged"),
+        ("papers=,,,", "no papers"),
+    ],
+)
+def test_a_hostile_or_oversized_link_is_refused_and_nothing_changes(visitor, fragment, why):
+    visitor.page.goto("papers/2601.21235.html")
+    visitor.page.locator("p.paper-links button.papers-save").click()
+    before = visitor.saved()
+    page = visitor.page
+    page.goto(f"saved/#{fragment}")
+    note = page.locator("#papers-shared-note")
+    expect(note).to_contain_text("This shared list cannot be opened")
+    expect(note).to_contain_text(why)
+    expect(note).to_contain_text("Nothing was saved.")
+    expect(page.locator("#papers-shared .papers-shared__actions")).to_be_hidden()
+    assert page.locator("#papers-shared img").count() == 0 and page.title() != "1"
+    assert visitor.saved() == before

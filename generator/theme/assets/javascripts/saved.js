@@ -143,21 +143,26 @@
       if (toggle) card.append(toggle);
     }
   }
-  function addPaperPageToggle() {
-    const title = document.querySelector('meta[name="citation_title"]');
-    const links = document.querySelector("p.paper-links");
-    if (!title || !links) return;
-    const dayLink = [...document.querySelectorAll(".paper-facts a")].find((a) =>
-      dayPath.test(new URL(a.href).pathname),
+  /** The paper a paper page (``doc``, at ``href``) shows, as a record to keep; null if none. */
+  function recordOf(doc, href) {
+    const title = doc.querySelector('meta[name="citation_title"]');
+    if (!title) return null;
+    const dayLink = [...doc.querySelectorAll(".paper-facts a")].find((a) =>
+      dayPath.test(new URL(a.getAttribute("href"), href).pathname),
     );
-    const bibtex = document.querySelector("pre.bibtex code");
-    const toggle = button({
-      id: idFromHref(location.href),
+    const bibtex = doc.querySelector("pre.bibtex code");
+    return clean({
+      id: idFromHref(href),
       title: title.content,
-      authors: [...document.querySelectorAll('meta[name="citation_author"]')].map((m) => m.content),
-      day: dayLink ? dayPath.exec(new URL(dayLink.href).pathname)[1] : "",
+      authors: [...doc.querySelectorAll('meta[name="citation_author"]')].map((m) => m.content),
+      day: dayLink ? dayPath.exec(new URL(dayLink.getAttribute("href"), href).pathname)[1] : "",
       key: bibtex ? (/^@\w+\{([^,\s]+),/.exec(bibtex.textContent) || [])[1] : "", // the site's key
     });
+  }
+  function addPaperPageToggle() {
+    const links = document.querySelector("p.paper-links");
+    const record = links && recordOf(document, location.href);
+    const toggle = record && button(record);
     if (toggle) links.prepend(toggle, " ");
   }
   /** For search.js: a toggle for a result ({id, title, authors: "A, B, C +5", day}). */
@@ -415,9 +420,9 @@
   }
   function drawPage() {
     const list = load() || [];
-    const ol = page.querySelector("ol");
+    const ol = page.querySelector(":scope > ol.papers-saved");
     ol.replaceChildren(...list.map(entry));
-    for (const control of page.querySelectorAll("[data-export], #papers-saved-clear")) control.disabled = !list.length;
+    for (const control of page.querySelectorAll("[data-export], #papers-saved-clear, #papers-saved-share")) control.disabled = !list.length;
     return list;
   }
   function removeOne(id, at) {
@@ -466,7 +471,11 @@
   }
 
   // --- start --------------------------------------------------------------------------------------
-  window.PapersSaved = { button: resultButton, load };
+  window.PapersSaved = { button: resultButton, load, store, recordOf, paperUrl, announce, count, MAX_PAPERS,
+    redraw: () => page && drawPage() };
+  // share.js: the Saved page's "Share" link, and a shared list opened from one.
+  if (page && available) document.head.append(Object.assign(document.createElement("script"),
+    { src: new URL("assets/javascripts/share.js", base).href }));
   addCardToggles();
   addPaperPageToggle();
   if (page) setUpPage();
