@@ -28,6 +28,7 @@ Examples:
   papers import 2025-10-15.json                           # one saved API response
   papers import --year 2025 page.txt                      # a plain-text page scrape
   papers import --captured-at 2025-10-16T09:00Z day.json  # say when it was captured
+  papers import --trending trending.json                  # a saved ?sort=trending answer
 
 \b
 Which parser reads a file is decided by its suffix:
@@ -35,6 +36,8 @@ Which parser reads a file is decided by its suffix:
          paper.submittedOnDailyAt; older entries lack it, so the date comes from --date or
          from a YYYY-MM-DD in the file name.
   .html  a saved Daily Papers HTML page (the JSON in its data-props), dated like .json.
+  --trending: each .json is a saved answer of the trending list; it is kept in data/trending/
+         (by its capture time), and its papers join data/ on the days their entries name.
   .txt   a plain-text scrape of the Daily Papers page. Its date line ("Sep 10") has no year:
          --date gives the full date, --year the year; otherwise the year is inferred as the
          latest one in which that day is not in the future (so pass --year for old scrapes).
@@ -148,12 +151,16 @@ def _iso_time(value: str | None):
     callback=lambda _c, _p, v: _iso_time(v),
     help="When every file was captured (ISO 8601); default: see below.",
 )
+@click.option("--trending", is_flag=True, help="The files are saved answers of the trending list.")
 @pass_ctx
-def import_cmd(ctx: Context, paths: tuple[Path, ...], day, year: int | None, captured_at) -> None:
+def import_cmd(
+    ctx: Context, paths: tuple[Path, ...], day, year: int | None, captured_at, trending: bool
+) -> None:
     """Import saved captures (files or folders) into data/, offline."""
     from .ingest.importer import ImportOptions
 
-    options = ImportOptions(day=day.date() if day else None, year=year, captured_at=captured_at)
+    when = dict(day=day.date() if day else None, captured_at=captured_at)
+    options = ImportOptions(**when, year=year, trending=trending)
     result = ctx.project.import_paths(list(paths), options)
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
@@ -161,7 +168,8 @@ def import_cmd(ctx: Context, paths: tuple[Path, ...], day, year: int | None, cap
     ctx.say(
         f"imported {result.files} file(s): {t.new} new, {t.updated} updated, "
         f"{t.unchanged} unchanged, {t.resolved} resolved to arXiv ids; "
-        f"{len(result.failures)} failed"
+        + (f"{result.trending} trending list(s) kept; " if trending else "")
+        + f"{len(result.failures)} failed"
     )
     _exit_on(result.failures)
 
@@ -178,7 +186,9 @@ Each day is asked with limit=100 and paged until a short page. When the API fail
 (after retries) or answers with something that is not a list of papers, the day's HTML page is
 read instead (extra.papers.html_fallback). A failed day changes nothing; the others are stored,
 and the run exits 1 naming each failed day and URL. An empty or shorter answer never removes a
-stored paper. HF_ENDPOINT sets the Hugging Face base URL, HF_TOKEN an optional token.
+stored paper. Then the trending list (?sort=trending, extra.papers.trending papers long) is
+kept in data/trending/ and its papers join data/; a failed trending answer changes nothing and
+counts as a failure. HF_ENDPOINT sets the Hugging Face base URL, HF_TOKEN an optional token.
 """
 
 
@@ -232,6 +242,8 @@ def _fetch(ctx: Context, day, since, until, window) -> tuple[str, list[str]]:
         f"{t.unchanged} unchanged papers; {result.empty} empty day(s); "
         f"{len(result.failures)} failed"
     )
+    if result.trending:
+        summary += f"; {result.trending}"
     return summary, result.failures
 
 

@@ -231,6 +231,16 @@ class Paper(Record):
         return model_dump_compact(self)
 
 
+class Trending(Record):
+    """One capture of Hugging Face's trending list (``sort=trending``): its papers in rank
+    order (a global ranking: older papers too, not by upvotes), and when and where it was
+    taken."""
+
+    fetched_at: datetime
+    source: str
+    papers: list[PaperId] = Field(min_length=1)
+
+
 def model_dump_compact(obj: BaseModel) -> dict[str, Any]:
     data = obj.model_dump(mode="json", exclude_defaults=True)
     return {k: v for k, v in data.items() if v not in (None, [], {})}

@@ -79,12 +79,15 @@ class Project:
             return import_paths(store, paths, options)
 
     def fetch(self, days: list[date], journal: Journal | None = None):
-        from .ingest.fetch import fetch_days
+        from .ingest.fetch import capture_trending, fetch_days
 
         store = self.store()
         with store.lock():
             result = fetch_days(self.settings, store, days, quiet=self.quiet, journal=journal)
-        if journal is not None and not result.failures:
+            days_done = not result.failures
+            if self.settings.trending:
+                capture_trending(self.settings, store, result)
+        if journal is not None and days_done:
             journal.finish()
         return result
 

@@ -98,6 +98,9 @@ class PapersSettings(BaseModel):
     fetch_days: int = Field(3, ge=0)
     """``papers fetch`` refreshes today and this many days before (days keep filling, and
     upvotes rising, for a day or more)."""
+    trending: int = Field(50, ge=0, le=100)
+    """``papers fetch`` also captures Hugging Face's trending list, this many papers long
+    (0: not at all); its papers join ``data/`` on the days their entries name."""
     html_fallback: bool = True
     """When the API fails for a day, read the day's HTML page instead."""
     http_timeout: float = Field(30.0, gt=0)

@@ -4,6 +4,8 @@ Layout (documented for people in ``data/README.md``)::
 
     data/papers/<shard>/<id>.yaml    one record per paper
         shard = the arXiv id's YYMM prefix ("2510"), or "title" for title-only papers
+    data/trending/<YYYY>/<time>.yaml    one capture of Hugging Face's trending list
+        time = its UTC capture time, 2026-12-07T061502Z
 
 Every write is atomic (temporary file + rename in the same folder), and a file is written only
 when its bytes change, so re-running an import or fetch leaves git clean.
@@ -20,6 +22,7 @@ import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +33,7 @@ from . import cache as kept
 from .errors import InputError, PapersError, pydantic_field
 from .files import atomic_write
 from .merge import merge
-from .model import PAPER_ID_RE, Paper, title_key
+from .model import PAPER_ID_RE, Paper, Trending, model_dump_compact, title_key
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -55,6 +58,7 @@ class Store:
     def __init__(self, root: Path, cache: Path | None = None):
         self.root = Path(root)
         self.papers_dir = self.root / "papers"
+        self.trending_dir = self.root / "trending"
         self.cache = cache  # a folder where load_all keeps parsed records between runs
         self.hashes: dict[str, str] = {}  # paper id -> sha1 of its file, after load_all
 
@@ -78,14 +82,7 @@ class Store:
 
     # -- reading ------------------------------------------------------------------------------
     def load(self, path: Path, data: bytes | None = None) -> Paper:
-        text = _read_text(path, path.read_bytes() if data is None else data)
-        try:
-            data = yaml.load(text, Loader=_Loader)
-        except yaml.YAMLError as exc:
-            line = exc.problem_mark.line + 1 if getattr(exc, "problem_mark", None) else None
-            problem = f"invalid YAML: {getattr(exc, 'problem', exc)}"
-            raise InputError(str(path), problem, line=line) from None
-        paper = _validate(data, path, text)
+        paper = _parse_yaml(path, data, Paper)
         if path.name != f"{paper.id}.yaml":
             raise InputError(str(path), f"holds paper {paper.id}, expected by its name", field="id")
         return paper
@@ -154,6 +151,27 @@ class Store:
 
     def remove(self, paper_id: str) -> None:
         self.path_for(paper_id).unlink(missing_ok=True)
+
+    # -- the trending list ----------------------------------------------------------------------
+    def trending_files(self) -> list[Path]:
+        """The kept trending captures, oldest first (their names are their UTC times)."""
+        return sorted(self.trending_dir.glob("*/*.yaml")) if self.trending_dir.exists() else []
+
+    def latest_trending(self) -> Trending | None:
+        files = self.trending_files()
+        return _parse_yaml(files[-1], None, Trending) if files else None
+
+    def add_trending(self, capture: Trending) -> bool:
+        """Keep a trending capture; False, writing nothing, when the capture before it in time
+        lists the same papers in the same order (an unchanged list costs no file) or one of
+        the same time is kept. Old captures stay: ~1 KB each."""
+        path = self.trending_dir / trending_name(capture.fetched_at)
+        earlier = [f for f in self.trending_files() if f.name < path.name]
+        before = _parse_yaml(earlier[-1], None, Trending) if earlier else None
+        if path.exists() or (before is not None and before.papers == capture.papers):
+            return False
+        atomic_write(path, dump_yaml(model_dump_compact(capture)))
+        return True
 
     @contextmanager
     def lock(self) -> Iterator[None]:
@@ -308,11 +326,29 @@ def _read_text(path: Path, data: bytes) -> str:
         raise InputError(str(path), f"not UTF-8 text (byte {exc.start})") from None
 
 
-def _validate(data: Any, path: Path, text: str) -> Paper:
+def trending_name(when: datetime) -> str:
+    """Where a trending capture lives under ``trending/``: ``2026/2026-12-07T061502Z.yaml``."""
+    utc = when.astimezone(UTC)
+    return f"{utc:%Y}/{utc:%Y-%m-%dT%H%M%SZ}.yaml"
+
+
+def _parse_yaml(path: Path, data: bytes | None, model: type) -> Any:
+    """A record file read and checked as ``model``; errors name the file, the line and field."""
+    text = _read_text(path, path.read_bytes() if data is None else data)
+    try:
+        value = yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        line = exc.problem_mark.line + 1 if getattr(exc, "problem_mark", None) else None
+        problem = f"invalid YAML: {getattr(exc, 'problem', exc)}"
+        raise InputError(str(path), problem, line=line) from None
+    return _validate(value, path, text, model)
+
+
+def _validate(data: Any, path: Path, text: str, model: type = Paper) -> Any:
     if not isinstance(data, dict):
         raise InputError(str(path), f"expected a mapping of fields, got {type(data).__name__}")
     try:
-        return Paper.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
         line = _line_of(text, err["loc"])

@@ -61,9 +61,11 @@ class ReplayServer(ThreadingHTTPServer):
         arxiv_feed: Path | None = None,
         port: int = 0,
         hub_dir: Path | None = None,
+        trending: Path | None = None,
     ):
         super().__init__(("127.0.0.1", port), _Handler)
         self.api_dir, self.arxiv_feed, self.hub_dir = Path(api_dir), arxiv_feed, hub_dir
+        self.trending = trending  # the answer to ?sort=trending (none: an empty list)
         self.faults: dict[tuple[str, str], list[tuple]] = defaultdict(list)
         self.requests: list[tuple[str, dict[str, list[str]], dict[str, str]]] = []
         self.date: str | None = None  # the Date header's value, instead of the current time
@@ -120,6 +122,10 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, body, kind)
 
     def _route(self, path: str, query: dict) -> tuple[str, str, bytes, str]:
+        if path == "/api/daily_papers" and query.get("sort") == ["trending"]:  # ignores date
+            listed = json.loads(self.server.trending.read_text()) if self.server.trending else []
+            limit = int(query.get("limit", ["50"])[0])
+            return "trending", "*", json.dumps(listed[:limit]).encode(), "application/json"
         if path == "/api/daily_papers":
             day = query.get("date", [""])[0]
             limit, page = int(query.get("limit", ["50"])[0]), int(query.get("p", ["0"])[0])

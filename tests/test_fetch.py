@@ -60,7 +60,12 @@ def snapshot(store: Store) -> dict[Path, bytes]:
 
 
 def api_requests(server: ReplayServer) -> list[dict]:
-    return [q for path, q, _ in server.requests if path == "/api/daily_papers"]
+    """The requests for days (not the trending list's: tests/test_trending.py)."""
+    return [
+        q
+        for path, q, _ in server.requests
+        if path == "/api/daily_papers" and q.get("sort") != ["trending"]
+    ]
 
 
 def test_fetch_stores_what_import_stores(project, server, tmp_path):

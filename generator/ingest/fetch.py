@@ -27,7 +27,12 @@ from ..settings import Settings
 from ..store import Store, Tally
 from .http import Client, FetchError, HttpOptions, RateLimiter
 from .sources import arxiv, hf_hub
-from .sources.hf_api import fetch_daily_papers, parse_daily_papers
+from .sources.hf_api import (
+    fetch_daily_papers,
+    fetch_trending,
+    parse_daily_papers,
+    parse_trending,
+)
 from .sources.hf_html import fetch_daily_page, parse_daily_papers_html
 
 NEW_YORK = ZoneInfo("America/New_York")  # Daily Papers days are New York calendar days
@@ -41,6 +46,7 @@ class FetchResult:
     empty: int = 0
     failures: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    trending: str = ""  # what became of the trending list, for the summary
 
 
 def today_in_new_york(now: datetime | None = None) -> date:
@@ -112,6 +118,29 @@ def fetch_days(
         for future in _progress(as_completed(futures), len(todo), quiet, "days"):
             _store_day(store, futures[future], future, result, journal)
     return result
+
+
+def capture_trending(settings: Settings, store: Store, result: FetchResult) -> None:
+    """Hugging Face's trending list into ``data/trending/``, and its papers into the store.
+    A failed or malformed answer is a failure that changes nothing; an empty one keeps
+    nothing (the last list stays the one shown)."""
+    at = datetime.now(UTC).replace(microsecond=0)
+    try:
+        with hf_client(settings) as client:
+            raw, url, answered = fetch_trending(client, settings.hf_endpoint, settings.trending)
+        listed, papers = parse_trending(raw, where=url, fetched_at=answered or at)
+    except (FetchError, InputError) as exc:
+        result.failures.append(f"trending: {exc}")
+        result.trending = "trending list failed"
+        return
+    if listed is None:
+        result.trending = "trending list empty, nothing kept"
+        return
+    before = result.tally.new
+    store.add(papers, result.tally)
+    kept = "kept" if store.add_trending(listed) else "unchanged"
+    new = result.tally.new - before
+    result.trending = f"trending list of {len(listed.papers)} {kept} ({new} new to the archive)"
 
 
 def _store_day(store: Store, day: date, future, result: FetchResult, journal) -> None:

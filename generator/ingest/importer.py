@@ -19,9 +19,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from ..errors import InputError, PapersError
-from ..model import EPOCH, Paper
+from ..model import EPOCH, Paper, Trending
 from ..store import Store, Tally
-from .sources.hf_api import latest_time, load_json, parse_daily_papers
+from .sources.hf_api import latest_time, load_json, parse_daily_papers, parse_trending
 from .sources.hf_html import parse_daily_papers_html
 from .sources.text_page import parse_text_page, resolve_page_date
 
@@ -40,6 +40,7 @@ class ImportOptions:
     day: date | None = None  # --date: the daily date of every file in this run
     year: int | None = None  # --year: completes a text scrape's "Sep 10"
     captured_at: datetime | None = None  # --captured-at: the capture time of every file
+    trending: bool = False  # --trending: the files are answers of the trending list
     today: date = field(default_factory=lambda: datetime.now(UTC).date())
 
 
@@ -49,6 +50,7 @@ class ImportResult:
     files: int = 0
     failures: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # worth saying, not failures
+    trending: int = 0  # trending lists kept
 
 
 def collect_files(paths: Iterable[Path]) -> list[Path]:
@@ -72,13 +74,31 @@ def import_paths(store: Store, paths: Iterable[Path], options: ImportOptions) ->
     result = ImportResult()
     for path in collect_files(paths):
         try:
-            papers = read_capture(path, options, result.notes)
+            listed, papers = _read(path, options, result.notes)
         except InputError as exc:
             result.failures.append(str(exc))
             continue
         store.add(papers, result.tally)
+        if listed is not None:
+            result.trending += store.add_trending(listed)
         result.files += 1
     return result
+
+
+def _read(path: Path, options: ImportOptions, notes: list[str]) -> tuple[Trending | None, list]:
+    if not options.trending:
+        return None, read_capture(path, options, notes)
+    return read_trending(path, options, notes)
+
+
+def read_trending(path: Path, options: ImportOptions, notes: list[str] | None = None):
+    """A saved answer of the trending list (``?sort=trending``): the list and its papers."""
+    if path.suffix.lower() != ".json":
+        raise InputError(str(path), "a trending list is a saved API answer (.json)")
+    raw = load_json(_read_bytes(path), str(path))
+    captured = capture_time(path, options, latest_time(raw), None)
+    ref = f"file:{path.name}"
+    return parse_trending(raw, where=str(path), ref=ref, fetched_at=captured, notes=notes)
 
 
 def read_capture(path: Path, options: ImportOptions, notes: list[str] | None = None) -> list[Paper]:
@@ -87,16 +107,7 @@ def read_capture(path: Path, options: ImportOptions, notes: list[str] | None = N
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
         raise InputError(str(path), f"unknown kind of file (expected {', '.join(SUFFIXES)})")
-    size = path.stat().st_size
-    if size == 0:
-        raise InputError(str(path), "empty file")
-    if size > MAX_CAPTURE_BYTES:
-        raise InputError(
-            str(path),
-            f"{size / 2**20:.0f} MB: larger than any capture can be "
-            f"(limit {MAX_CAPTURE_BYTES // 2**20} MB; the largest corpus day is 0.4 MB)",
-        )
-    data = path.read_bytes()
+    data = _read_bytes(path)
     ref = f"file:{path.name}"
     if kind == "hf-api":
         raw = load_json(data, str(path))
@@ -114,6 +125,19 @@ def read_capture(path: Path, options: ImportOptions, notes: list[str] | None = N
     )
     captured = capture_time(path, options, None, options.day or _date_in_name(path) or day)
     return parse_text_page(text, where=str(path), ref=ref, day=day, fetched_at=captured)
+
+
+def _read_bytes(path: Path) -> bytes:
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError(str(path), "empty file")
+    if size > MAX_CAPTURE_BYTES:
+        raise InputError(
+            str(path),
+            f"{size / 2**20:.0f} MB: larger than any capture can be "
+            f"(limit {MAX_CAPTURE_BYTES // 2**20} MB; the largest corpus day is 0.4 MB)",
+        )
+    return path.read_bytes()
 
 
 def capture_time(

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from ...errors import InputError, pydantic_field
 from ...merge import merge
-from ...model import ARXIV_ID, Account, Author, Paper, Source, clean_text
+from ...model import ARXIV_ID, Account, Author, Paper, Source, Trending, clean_text
 from ..http import response_time
 
 # Until this day the top-level ``publishedAt`` was the Daily Papers submission time; from it on,
@@ -286,6 +286,30 @@ def fetch_daily_papers(client, endpoint: str, day: date) -> tuple[list[Any], str
             break
         seen |= ids
     return entries, f"{url}?date={day.isoformat()}", max(times, default=None)
+
+
+def fetch_trending(client, endpoint: str, limit: int) -> tuple[list[Any], str, datetime | None]:
+    """Hugging Face's trending list as answered (``sort=trending`` ignores ``date``), the URL
+    asked and when the server answered. Raises as ``fetch_daily_papers`` does."""
+    url = daily_papers_url(endpoint)
+    response = client.get(url, params={"sort": "trending", "limit": limit})
+    raw = load_json(response.content, str(response.url))
+    if not isinstance(raw, list):
+        raise InputError(str(response.url), f"expected a JSON array, got {_kind(raw)}")
+    return raw, f"{url}?sort=trending", response_time(response)
+
+
+def parse_trending(
+    raw: Any, *, where: str, fetched_at: datetime, ref: str | None = None, notes=None
+) -> tuple[Trending | None, list[Paper]]:
+    """A trending answer as the list it is (None when empty) and its papers, each on the day
+    its entry names. They carry no ``feed_position``: a trending rank is not a day's feed."""
+    papers = parse_daily_papers(raw, where=where, fetched_at=fetched_at, ref=ref, notes=notes)
+    papers = [p.model_copy(update={"feed_position": None}) for p in papers]
+    if not papers:
+        return None, []
+    listed = Trending(fetched_at=fetched_at, source=ref or where, papers=[p.id for p in papers])
+    return listed, papers
 
 
 def _entry_id(entry: Any, fallback: int) -> str:
