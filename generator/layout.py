@@ -98,6 +98,7 @@ SECTIONS = {
     "archive": Place("archive.md", "archive/"),
     "topics": Place("topics.md", "topics/"),
     "stats": Place("stats.md", "stats/"),
+    "trending": Place("trending.md", "trending/"),
 }
 
 

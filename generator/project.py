@@ -119,12 +119,14 @@ class Project:
         from .render.pages import make_env, render, salt
 
         store, env = self.store(cached=True), make_env()
-        state = stamp.inputs(self.settings, store.papers_dir, salt(self.settings, env))
+        records = [store.papers_dir, store.trending_dir]
+        state = stamp.inputs(self.settings, records, salt(self.settings, env))
         if (report := stamp.unchanged(self.settings, state)) is not None:
             shown, stored, days, outputs = report
             return Rendered(shown, stored, days, Written(unchanged=outputs))
         papers, stored = self.papers(store)
-        written = render(self.settings, papers, store.hashes, self.settings.cache_dir, env)
+        cache, trending = self.settings.cache_dir, store.latest_trending()
+        written = render(self.settings, papers, store.hashes, cache, env, trending)
         self._note_index_data(store)
         days = len({p.daily_date for p in papers})
         outputs = written.written + written.unchanged

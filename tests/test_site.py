@@ -235,7 +235,7 @@ def test_without_javascript_there_is_no_toggle(browser, url):
     context.close()
 
 
-SECTIONS = ["Home", "Archive", "Topics", "Stats", "Search", "Saved", "About"]
+SECTIONS = ["Home", "Trending", "Archive", "Topics", "Stats", "Search", "Saved", "About"]
 
 
 def test_the_header_holds_the_sections_and_a_paper_page_no_side_navigation(page):

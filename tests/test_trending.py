@@ -5,6 +5,7 @@ order; its papers join the archive on the days their entries name; nothing is ev
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from datetime import UTC, datetime
 
@@ -143,3 +144,29 @@ def test_parse_trending_lists_a_repeated_paper_once_at_its_first_rank():
     )
     assert listed.papers == RANKED[:2] and [p.feed_position for p in papers_] == [None, None]
     assert parse_trending([], where="t", fetched_at=datetime(2026, 3, 6, tzinfo=UTC)) == (None, [])
+
+
+def test_the_trending_page_feed_and_opml_follow_the_latest_list_in_rank_order(project, tmp_path):
+    from generator import layout
+    from generator.project import Project
+
+    site = Project.open(project)
+    site.render()
+    page = site.settings.generated_dir / layout.SECTIONS["trending"].source
+    assert "No trending list has been captured yet" in page.read_text(encoding="utf-8")
+    assert not (site.settings.generated_dir / layout.feed("trending")).exists()
+    saved = tmp_path / "2026-03-06T08-00-00Z.json"
+    saved.write_text(json.dumps(ANSWER[::-1]))  # the newer capture (its name's time), reversed
+    site.import_paths([saved], ImportOptions(trending=True))
+    site.import_paths([TRENDING], ImportOptions(trending=True))  # 2026-02-17: imported later
+    latest = store_of(project).latest_trending()
+    assert latest.papers == RANKED[::-1] and len(store_of(project).trending_files()) == 2
+    site.render()
+    text = page.read_text(encoding="utf-8")
+    listed = re.findall(r'paper-card__title"><a href="[^"]*/([^/"]+)\.html"', text)
+    assert listed == latest.papers and latest.fetched_at.strftime("%Y-%m-%d %H:%M") in text
+    folder = site.settings.generated_dir / layout.feed("trending")
+    feed = json.loads((folder / "feed.json").read_text(encoding="utf-8"))
+    assert [i["url"].rsplit("/", 1)[-1].removesuffix(".html") for i in feed["items"]] == listed
+    opml = (site.settings.generated_dir / layout.all_feeds()).read_text(encoding="utf-8")
+    assert "feeds/trending/atom.xml" in opml

@@ -23,7 +23,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from .. import escape, layout, search
-from ..model import HUB_REPO_ID_RE, Paper
+from ..model import HUB_REPO_ID_RE, Paper, Trending
 from ..outputs import Output, Writer, Written
 from ..search import semantic
 from ..settings import Settings
@@ -112,12 +112,15 @@ def render(
     hashes: dict[str, str] | None = None,
     cache: Path | None = None,
     env: Environment | None = None,
+    trending: Trending | None = None,
 ) -> Written:
     """Every page, feed and the search index of ``papers``, through the one writer: with a
-    ``cache`` folder and the records' ``hashes`` (``Store.hashes``), only what changed is made."""
+    ``cache`` folder and the records' ``hashes`` (``Store.hashes``), only what changed is made.
+    ``trending``: the latest capture of the trending list, for its page and feed."""
     env = env or make_env()
     similar = related.cached(papers, hashes or {}, cache, settings.related_papers, settings.jobs)
     pages = Pages(settings, env, Archive(papers), hashes or {}, similar)
+    pages.trending = trending
     index = search.index_output(papers, hashes or {}, cache, semantic.index_part(settings))
     writer = Writer(settings.generated_dir, cache, salt(settings, env), settings.build_jobs)
     return writer.write(chain(pages.outputs(), [index]))
@@ -142,6 +145,7 @@ class Pages:
         self.hashes = hashes
         self.site_url = settings.site_url.rstrip("/") + "/" if settings.site_url else "/"
         self.keys = citation.cite_keys(archive.papers.values())
+        self.trending: Trending | None = None  # the latest capture of the trending list
 
     def _h(self, papers: list[Paper | None]) -> tuple | None:
         """The record hashes of ``papers`` (None stands for "no paper"), or None if unknown;
@@ -257,6 +261,7 @@ class Pages:
             "home": lambda: {"latest_week": latest_week},
             "archive": dict,
             "topics": lambda: {"opml": OPML},
+            "trending": lambda: {"trending": self.trending, "papers": self._trending_papers()},
             "stats": lambda: {
                 "summary": stats.summary(archive),
                 "sections": stats.sections(archive),
@@ -311,11 +316,20 @@ class Pages:
             "head": citation.head_html(paper, image),
         }
 
+    def _trending_papers(self) -> list[Paper]:
+        """The latest trending list's papers in rank order, those this site shows."""
+        listed = self.trending.papers if self.trending else []
+        return [self.archive.papers[pid] for pid in listed if pid in self.archive.papers]
+
     def feeds(self, archive: Archive) -> Iterator[Feed]:
         name, size = self.settings.site_name, self.settings.feed_size
         yield Feed(
             "latest", name, f"The latest papers on {name}.", self.site_url, archive.latest(size)
         )
+        page = self.site_url + layout.SECTIONS["trending"].url
+        trending = f"Papers trending on Hugging Face, as {name} last saw the list."
+        if papers := self._trending_papers():  # no list captured yet: no feed to offer
+            yield Feed("trending", f"{name}: trending", trending, page, papers)
         for topic in archive.categories + archive.organizations:
             what = f"arXiv category {topic.name}" if topic.kind == "category" else topic.name
             yield Feed(

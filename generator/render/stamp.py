@@ -45,14 +45,15 @@ def folder_state(root: Path) -> str:
     return digest.hexdigest()
 
 
-def inputs(settings: Settings, records: Path, salt: str) -> str:
-    """The state of what a render reads: the records under ``records``, ``salt`` (settings,
-    code, templates) and the sentence model's files."""
+def inputs(settings: Settings, records: list[Path], salt: str) -> str:
+    """The state of what a render reads: the files under each of ``records`` (the papers, the
+    trending captures), ``salt`` (settings, code, templates) and the sentence model's files."""
     from ..search import semantic
 
     part = semantic.index_part(settings)
     model = part[1] if part else ""
-    return hashlib.sha1(f"{salt}\0{model}\0{folder_state(records)}".encode()).hexdigest()
+    folders = "\0".join(folder_state(folder) for folder in records)
+    return hashlib.sha1(f"{salt}\0{model}\0{folders}".encode()).hexdigest()
 
 
 def unchanged(settings: Settings, state: str) -> tuple | None:

@@ -1,5 +1,6 @@
 /* Daily Papers: "New" on the cards of papers that appeared since the reader's previous visit
- * (issue 24), on day pages and the front page (their front matter's `marks`). Kept in this
+ * (issue 24), on day pages, the front page and the Trending page (their front matter's
+ * `marks`). Kept in this
  * browser (localStorage) and sent nowhere; the HTML carries nothing for it: each card's paper id
  * is read from its title link and its day from the cards' data-day.
  *
@@ -7,6 +8,7 @@
  * keeps the marks, and the next day's visit compares with this one. What a visit keeps is the
  * newest day it saw on any page and the papers of that day it saw: a paper is new when its day
  * is newer than that, or it is that day's and was not there then (a day fills during the day).
+ * On the Trending page a paper is new when the list the last visit saw did not hold it.
  * With no previous visit nothing is marked. */
 (() => {
   "use strict";
@@ -24,10 +26,12 @@
 
   /** A stored visit, checked: anything else (an old format, a hand edit) counts as none. */
   function visit(value) {
-    if (!value || typeof value !== "object" || !DAY.test(value.day)) return null;
+    // day "": a visit that saw no day page (only the Trending page)
+    if (!value || typeof value !== "object" || !(value.day === "" || DAY.test(value.day))) return null;
     if (!Array.isArray(value.ids) || !Number.isFinite(value.at)) return null;
-    const ids = value.ids.filter((id) => typeof id === "string").slice(0, MAX_IDS);
-    return { day: value.day, ids, at: value.at };
+    const strings = (list) => (Array.isArray(list) ? list : []).filter((id) => typeof id === "string");
+    const trending = Array.isArray(value.trending) ? strings(value.trending).slice(0, MAX_IDS) : null;
+    return { day: value.day, ids: strings(value.ids).slice(0, MAX_IDS), at: value.at, trending };
   }
 
   function read() {
@@ -59,10 +63,17 @@
         if (id) found.push({ card, id, day });
       }
     }
+    for (const card of document.querySelectorAll('.paper-cards[data-list="trending"] article.paper-card')) {
+      const link = card.querySelector(".paper-card__title a");
+      const id = link && idOf(link);
+      if (id) found.push({ card, id, day: "", trending: true });
+    }
     return found;
   }
 
   function isNew(item, previous) {
+    if (item.trending) return previous.trending !== null && !previous.trending.includes(item.id);
+    if (!previous.day) return false; // the last visit saw no day: nothing to compare with
     if (item.day !== previous.day) return item.day > previous.day;
     return !previous.ids.includes(item.id);
   }
@@ -76,15 +87,22 @@
     title.prepend(badge, " ");
   }
 
-  /** This page's newest day and its papers, added to the visit. */
+  /** This page's trending list, or its newest day and that day's papers, added to the visit. */
   function seen(current, shown, now) {
+    const listed = shown.filter((item) => item.trending).map((item) => item.id);
+    if (listed.length) {
+      const base = current || { day: "", ids: [], trending: null };
+      return { ...base, trending: listed.slice(0, MAX_IDS), at: now };
+    }
+    shown = shown.filter((item) => !item.trending);
     const newest = shown.reduce((day, item) => (item.day > day ? item.day : day), "");
     if (!newest) return current ? { ...current, at: now } : null;
     const ids = shown.filter((item) => item.day === newest).map((item) => item.id);
-    if (!current || newest > current.day) return { day: newest, ids: ids.slice(0, MAX_IDS), at: now };
+    const trending = current ? current.trending : null;
+    if (!current || newest > current.day) return { day: newest, ids: ids.slice(0, MAX_IDS), at: now, trending };
     if (newest < current.day) return { ...current, at: now };
     const all = [...new Set([...current.ids, ...ids])].slice(0, MAX_IDS);
-    return { day: current.day, ids: all, at: now };
+    return { day: current.day, ids: all, at: now, trending };
   }
 
   const now = Date.now();
