@@ -1,7 +1,8 @@
 """'New since your last visit' (issue 24), in chromium on a site built from the bundled data/
 with the newest day and two papers of the day before held back: a first visit marks nothing;
-the held-back papers are added and the site rebuilt; the next visit marks exactly them, on the
-front page and on their day pages, and keeps the marks while the visit lasts."""
+the held-back papers are added (two of them also join a newer trending list) and the site
+rebuilt; the next visit marks exactly them, on the front page, their day pages and the Trending
+page, and keeps the marks while the visit lasts."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import yaml
 from playwright.sync_api import expect
+
+from generator.model import Trending
+from generator.store import Store
 
 from .conftest import bundled_project, papers
 from .site_tools import SiteServer
@@ -42,13 +46,23 @@ def site(tmp_path_factory):
     assert papers(project, "build").exit_code == 0
     server = SiteServer(project / "site")
 
+    store = Store(project / "data")
+    listed = store.latest_trending()
+    # The next trending list: two of the held-back papers in, the first two listed out.
+    rising = [pid for pid, _ in newest[:2]]
+
     def add():
         for pid, path in back:
             shutil.move(held / f"{pid}.yaml", path)
+        later = listed.fetched_at + timedelta(days=20)
+        store.add_trending(
+            Trending(fetched_at=later, source="test", papers=rising + listed.papers[2:])
+        )
         assert papers(project, "build").exit_code == 0
 
     server.add = add
     server.new = {NEWEST: [pid for pid, _ in newest], BEFORE: [pid for pid, _ in before[-2:]]}
+    server.rising = rising
     yield server
     server.close()
 
@@ -80,7 +94,7 @@ def reader(browser, site):
 def test_a_visit_then_a_new_day_marks_exactly_the_new_papers(reader, site):
     from axe_playwright_python.sync_playwright import Axe
 
-    for path in ("", f"date/{BEFORE}.html"):  # the first visit: nothing to compare with
+    for path in ("", f"date/{BEFORE}.html", "trending/"):  # a first visit: nothing to compare
         reader.goto(path)
         expect(reader.locator("article.paper-card").first).to_be_visible()
         assert marked(reader) == []
@@ -99,6 +113,9 @@ def test_a_visit_then_a_new_day_marks_exactly_the_new_papers(reader, site):
     reader.goto(f"date/{OLDER}.html")
     expect(reader.locator("article.paper-card").first).to_be_visible()
     assert marked(reader) == []
+    reader.goto("trending/")  # what joined the list since the last visit saw it
+    expect(reader.locator(".paper-new").first).to_be_visible()
+    assert sorted(marked(reader)) == sorted(site.rising)
     # Within the visit the marks stay; the visit after this one has seen them.
     reader.clock.set_system_time(START + timedelta(hours=20, minutes=10))
     reader.goto("")
