@@ -119,8 +119,7 @@ def render(
     ``trending``: the latest capture of the trending list, for its page and feed."""
     env = env or make_env()
     similar = related.cached(papers, hashes or {}, cache, settings.related_papers, settings.jobs)
-    pages = Pages(settings, env, Archive(papers), hashes or {}, similar)
-    pages.trending = trending
+    pages = Pages(settings, env, Archive(papers), hashes or {}, similar, trending)
     index = search.index_output(papers, hashes or {}, cache, semantic.index_part(settings))
     writer = Writer(settings.generated_dir, cache, salt(settings, env), settings.build_jobs)
     return writer.write(chain(pages.outputs(), [index]))
@@ -137,6 +136,7 @@ class Pages:
         archive: Archive,
         hashes: dict[str, str],
         similar: dict[str, tuple[str, ...]] | None = None,
+        trending: Trending | None = None,
     ):
         self.settings = settings
         self.similar = similar or {}
@@ -145,7 +145,7 @@ class Pages:
         self.hashes = hashes
         self.site_url = settings.site_url.rstrip("/") + "/" if settings.site_url else "/"
         self.keys = citation.cite_keys(archive.papers.values())
-        self.trending: Trending | None = None  # the latest capture of the trending list
+        self.trending = trending  # the latest capture of the trending list
 
     def _h(self, papers: list[Paper | None]) -> tuple | None:
         """The record hashes of ``papers`` (None stands for "no paper"), or None if unknown;
