@@ -170,3 +170,19 @@ def test_the_trending_page_feed_and_opml_follow_the_latest_list_in_rank_order(pr
     assert [i["url"].rsplit("/", 1)[-1].removesuffix(".html") for i in feed["items"]] == listed
     opml = (site.settings.generated_dir / layout.all_feeds()).read_text(encoding="utf-8")
     assert "feeds/trending/atom.xml" in opml
+
+
+def test_a_topic_site_with_none_of_the_trending_papers_says_so(project):
+    from generator import layout
+    from generator.project import Project
+
+    from .conftest import configure
+
+    import_paths(Store(project / "data"), [TRENDING], ImportOptions(trending=True))
+    configure(project, topics="{keywords: [the-words-of-no-paper]}")
+    site = Project.open(project)
+    site.render()
+    page = site.settings.generated_dir / layout.SECTIONS["trending"].source
+    text = page.read_text(encoding="utf-8")
+    assert "None of the papers trending on Hugging Face at" in text and "05:14 UTC" in text
+    assert not (site.settings.generated_dir / layout.feed("trending")).exists()
