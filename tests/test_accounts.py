@@ -1,5 +1,6 @@
 """Hugging Face accounts on paper pages (issue 24): a claimed author's name and the submitter
-link to their accounts, within 200 bytes a page, and only for handles that are handles."""
+link to their accounts, within what is left of the 200 bytes a paper page may grow, and only
+for handles that are handles."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from generator.render.pages import linked_accounts, linked_names
 
 from .conftest import render_fixture_archive
 
+TRENDING_LINK = len('<li><a href="../trending/">Trending</a></li>\n')
 LINK = re.compile(r'<a href="https://huggingface\.co/([^"/]+)">[^<]*</a>')
 
 
@@ -22,7 +24,8 @@ def test_account_links_add_at_most_200_bytes_to_any_paper_page(tmp_path):
         head = text.split("## ", 1)[0]  # the authors and facts, before the page's sections
         links = LINK.findall(head)
         size = sum(len(f'<a href="https://huggingface.co/{h}"></a>') for h in links)
-        assert size <= 200, page.name  # the issue's limit, not our constant
+        # The issue's 200 bytes a paper page, less the header's Trending link (45), measured.
+        assert size + TRENDING_LINK <= 200, page.name
         added, most = added + bool(links), max(most, len(links))
     assert added > 20 and most >= 3  # the fixtures have claimed authors and submitters
 
