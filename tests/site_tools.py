@@ -9,6 +9,7 @@ so CI never passes by skipping.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
@@ -83,3 +84,19 @@ class SiteServer:
 
     def close(self) -> None:
         self.httpd.shutdown()
+
+
+@contextlib.contextmanager
+def offline_page(browser, site_url: str):
+    """A page in a fresh browser profile that reaches only the site (other hosts, such as the
+    cards' thumbnails, are refused); on leaving, it fails if a script raised on the page."""
+    context = browser.new_context(base_url=site_url)
+    context.route(
+        "**/*", lambda r: r.continue_() if r.request.url.startswith(site_url) else r.abort()
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    yield page
+    context.close()
+    assert errors == []

@@ -23,7 +23,7 @@ from generator.search.semantic import rank
 from generator.store import Store
 
 from .conftest import FIXTURES, bundled_project, papers
-from .site_tools import ROOT, SiteServer
+from .site_tools import ROOT, SiteServer, offline_page
 
 pytestmark = pytest.mark.slow
 QUERIES = yaml.safe_load((FIXTURES / "search" / "queries.yaml").read_text())
@@ -46,16 +46,8 @@ def site(built):
 
 @pytest.fixture
 def page(browser, site):
-    context = browser.new_context(base_url=site.url)
-    context.route(
-        "**/*", lambda r: r.continue_() if r.request.url.startswith(site.url) else r.abort()
-    )
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    yield page
-    context.close()
-    assert errors == []
+    with offline_page(browser, site.url) as page:
+        yield page
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from generator.model import Trending
 from generator.store import Store
 
 from .conftest import bundled_project, papers
-from .site_tools import SiteServer
+from .site_tools import SiteServer, offline_page
 
 pytestmark = pytest.mark.slow
 NEWEST, BEFORE, OLDER = "2026-03-05", "2026-03-04", "2026-03-03"
@@ -78,17 +78,9 @@ def _hrefs(links) -> list[str]:
 
 @pytest.fixture
 def reader(browser, site):
-    context = browser.new_context(base_url=site.url)
-    context.route(
-        "**/*", lambda r: r.continue_() if r.request.url.startswith(site.url) else r.abort()
-    )
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.clock.install(time=START)
-    yield page
-    context.close()
-    assert errors == []
+    with offline_page(browser, site.url) as page:
+        page.clock.install(time=START)
+        yield page
 
 
 def test_a_visit_then_a_new_day_marks_exactly_the_new_papers(reader, site):
