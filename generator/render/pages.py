@@ -13,6 +13,7 @@ change touches a few files, not thousands, and removes files whose paper, day or
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import date
 from itertools import chain
@@ -114,9 +115,10 @@ def linked_accounts(paper: Paper, authors: list) -> frozenset[str]:
     authors' in their order, while the links' markup fits in ``ACCOUNT_BYTES``."""
     handles = [paper.submitted_by.name if paper.submitted_by else None]
     handles += [a.hf_user for a in authors]
+    links = Counter(h for h in handles if slug(h))  # in order of first place
     budget, linked = ACCOUNT_BYTES, set()
-    for handle in dict.fromkeys(h for h in handles if slug(h)):
-        cost = handles.count(handle) * (ACCOUNT_LINK + len(handle))
+    for handle, times in links.items():
+        cost = times * (ACCOUNT_LINK + len(handle))
         if cost <= budget:
             budget -= cost
             linked.add(handle)

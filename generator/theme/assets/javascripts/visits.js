@@ -51,22 +51,18 @@
     }
   }
 
-  /** This page's cards, with their paper ids and days. */
+  /** This page's cards: paper ids, with their day (a day's group) or as the trending list. */
   function cards() {
     const found = [];
-    for (const group of document.querySelectorAll(".paper-cards[data-day]")) {
-      const day = group.dataset.day;
-      if (!DAY.test(day)) continue;
+    for (const group of document.querySelectorAll('.paper-cards[data-day], .paper-cards[data-list="trending"]')) {
+      const trending = group.dataset.list === "trending";
+      const day = trending ? "" : group.dataset.day;
+      if (!trending && !DAY.test(day)) continue;
       for (const card of group.querySelectorAll("article.paper-card")) {
         const link = card.querySelector(".paper-card__title a");
         const id = link && idOf(link);
-        if (id) found.push({ card, id, day });
+        if (id) found.push({ card, id, day, trending });
       }
-    }
-    for (const card of document.querySelectorAll('.paper-cards[data-list="trending"] article.paper-card')) {
-      const link = card.querySelector(".paper-card__title a");
-      const id = link && idOf(link);
-      if (id) found.push({ card, id, day: "", trending: true });
     }
     return found;
   }
