@@ -3,9 +3,9 @@
 The folders are the pipeline's stages, each importing only from the ones before it:
 
 - the core, here: ``model`` (one typed paper), ``store`` (YAML under data/, merging captures
-  with ``merge``), ``layout`` (every page's place), ``escape``, ``settings``, ``outputs`` (the
-  keyed writer), ``cache`` (the one cache rule), ``workers`` (the one workers policy),
-  ``files``, ``errors``;
+  with ``merge``), ``layout`` (every page's place), ``order`` (the archive's order of papers),
+  ``escape``, ``settings``, ``outputs`` (the keyed writer), ``cache`` (the one cache rule),
+  ``workers`` (the one workers policy), ``files``, ``errors``;
 - ``ingest/``: fetch raw data from the sources and parse it, or import saved captures;
 - ``search/``: the search index and, in ``search/semantic/``, search by meaning;
 - ``render/``: Markdown pages, feeds and citations under generated/;

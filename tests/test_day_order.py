@@ -11,7 +11,7 @@ from itertools import pairwise
 
 import pytest
 
-from generator import layout
+from generator import layout, search
 from generator.ingest.importer import ImportOptions
 from generator.ingest.sources.hf_api import latest_time, parse_daily_papers
 from generator.merge import merge
@@ -75,6 +75,22 @@ def test_the_front_page_and_the_latest_feed_keep_the_day_order(rendered):
     feed = json.loads(feed_file.read_text(encoding="utf-8"))
     linked = [item["url"].rsplit("/", 1)[-1].removesuffix(".html") for item in feed["items"]]
     assert linked[: len(newest)] == [p.id for p in newest]
+
+
+def test_the_searchs_newest_sort_lists_each_day_as_its_page(rendered):
+    """Document numbers are the archive's order: a query sorted by newest lists a day's papers
+    as the day page does, equal upvotes in feed order (it broke them by id before)."""
+    papers = rendered.papers()[0]
+    index = search.build_index(papers)
+    days = Archive(papers).days
+    listed = [index.display(d)[0] for d in search.run(index, "model", sort="newest").docs]
+    found = set(listed)
+    ties = 0
+    for day, shown in days.items():
+        expected = [p.id for p in shown if p.id in found]
+        assert [pid for pid in listed if pid in set(expected)] == expected, day
+        ties += sum(a.upvotes == b.upvotes for a, b in pairwise(shown))
+    assert ties > 20 and len(found) > 50
 
 
 def _answer(ids: list[str], votes: int = 3) -> list[dict]:

@@ -11,6 +11,7 @@ from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from ..order import day_order, newest_first
 from ..settings import Topics
 
 if TYPE_CHECKING:
@@ -26,20 +27,13 @@ def week_key(day: date) -> str:
 
 
 def by_votes(papers: list[Paper]) -> list[Paper]:
-    """A day's papers as Hugging Face orders them: most upvoted first, then by their place in
-    the day's feed (``Paper.feed_position``; a paper no capture placed comes after), then by
-    id, so that the order is total."""
-    return sorted(papers, key=lambda p: (-p.upvotes, *_feed_order(p)))
+    """A day's papers as Hugging Face orders them (``order.day_order``)."""
+    return sorted(papers, key=day_order)
 
 
 def by_newest(papers: list[Paper]) -> list[Paper]:
-    """Newest day first, each day in its own order (``by_votes``)."""
-    return sorted(papers, key=lambda p: (-p.daily_date.toordinal(), -p.upvotes, *_feed_order(p)))
-
-
-def _feed_order(paper: Paper) -> tuple[int, int, str]:
-    place = paper.feed_position
-    return (0, place, paper.id) if place is not None else (1, 0, paper.id)
+    """Newest day first, each day in its own order (``order.newest_first``)."""
+    return sorted(papers, key=newest_first)
 
 
 @dataclass

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..escape import printable
+from ..order import newest_first
 from ..outputs import Output
 from ..settings import INDEX_DIR
 from .analysis import _DIGITS2, FIELDS, RULES, counts
@@ -40,8 +41,9 @@ EPOCH = date(1970, 1, 1)
 
 
 def search_order(papers: Iterable[Paper]) -> list[Paper]:
-    """Document numbers: newest day first, then most upvoted; ties in scores go to the lower."""
-    return sorted(papers, key=lambda p: (-p.daily_date.toordinal(), -p.upvotes, p.id))
+    """Document numbers: the archive's order (newest day first, each day as on its page);
+    ties in scores go to the lower."""
+    return sorted(papers, key=newest_first)
 
 
 def build_files(
