@@ -378,7 +378,7 @@ def serve(ctx: Context, dev_addr: str | None) -> None:
 @pass_ctx
 def search_cmd(ctx: Context, query: str, limit: int, sort: str, **options) -> None:
     """Search the archive from the terminal, with the site's ranking."""
-    if not search.parse_query(query):
+    if not search.has_query(query):
         raise click.UsageError(
             f"nothing to search for in {printable(query)!r}: type a word, a name or an arXiv id"
         )

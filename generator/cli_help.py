@@ -82,11 +82,15 @@ Examples:
   papers search https://arxiv.org/abs/2405.12345v2   # an arXiv id, as pasted
   papers search transfomer                           # a typo finds "transformer"
   papers search "how can robots learn from videos of people"   # by meaning too
+  papers search 'author:"Kaiming He"'                # one author's papers, newest first
+  papers search 'author:"Kaiming He" segmentation'   # ... with these words
 
 \b
 Searches every paper in data/ (the site's topic filter applies), ranked exactly as the site's
 search box ranks them: papers matching every word first, then those near the query in meaning
 (extra.papers.semantic), then those matching fewer words. The last word also matches as a
-prefix unless the query ends with a space. It reads the index `papers build` wrote,
+prefix unless the query ends with a space. author:"Name" (or author:Name, one word) keeps
+one author's papers: case, accents and punctuation aside, initials apart ("J. Smith" is not
+"John Smith"); two of them, the papers both wrote. It reads the index `papers build` wrote,
 rebuilding it first if data/ changed since.
 """

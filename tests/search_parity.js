@@ -5,7 +5,8 @@
 //   node tests/search_parity.js <index folder> <jobs.json>   (prints JSON on stdout)
 //
 // jobs.json: {analysis: [text], queries: [[text, sort, filters | null]], top: n,
-//             distances: [[a, b, limit]], order: [text], keys: [text], stems: [word]}
+//             distances: [[a, b, limit]], order: [text], keys: [text], stems: [word],
+//             authors: [text]}
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -38,7 +39,7 @@ async function main() {
   for (const [text, sort, filters] of jobs.queries || []) {
     const result = await core.run(index, text, filters || {}, sort);
     const top = result.docs.slice(0, jobs.top);
-    const scores = top.map((d) => { const s = result.scores.get(d); return [s.score, s.matched, s.exact]; });
+    const scores = top.map((d) => { const s = result.scores.get(d); return s ? [s.score, s.matched, s.exact] : null; });
     const matched = [...result.matched].sort(core.byCodePoint);
     out.queries.push([top, scores, result.docs.length, matched]);
   }
@@ -46,6 +47,10 @@ async function main() {
   out.order = [...(jobs.order || [])].sort(core.byCodePoint);
   for (const text of jobs.keys || []) out.keys.push([core.prefixKey(text, index.rules), core.suffixKey(text), core.length(text)]);
   for (const word of jobs.stems || []) out.stems.push(a.stem(word));
+  out.authors = (jobs.authors || []).map((text) => {
+    const key = a.authorKey(text);
+    return [key, core.authorShard(key, 4096), a.splitAuthors(text)];
+  });
   out.format = core.FORMAT;
   out.sorts = core.SORTS;
   out.ms = Number(process.hrtime.bigint() - started) / 1e6;

@@ -32,8 +32,10 @@ async function main() {
   for (const [text, sort, filters] of jobs.queries) {
     const f = new core.Filters(filters || {});
     const result = await core.run(index, text, f, sort);
-    const query = model.encode(text);
-    const accepts = f.active ? f.accepts(await index.facets()) : null;
+    const query = model.encode(index.analysis.splitAuthors(text)[1]);
+    const test = f.active ? f.accepts(await index.facets()) : null;
+    const only = result.only && new Set(result.only); // search.js merge: an author's papers
+    const accepts = test || only ? (d) => (!test || test(d)) && (!only || only.has(d)) : null;
     const nearest = S.rank(vectors, query, accepts);
     let docs = result.docs;
     if (sort === "relevance" && result.clauses.length && result.docs.length) {

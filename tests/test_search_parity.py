@@ -39,6 +39,7 @@ import pytest
 import yaml
 
 from generator import search
+from generator.search.authors import author_key, author_shard, split_authors
 from generator.store import Store
 
 from .conftest import FIXTURES
@@ -292,9 +293,7 @@ def test_analysis_and_queries_agree_with_python(bundled, tmp_path):
     python_queries = []
     for text, sort, filters, _ in runs:
         result = search.run(index, text, filters, sort)
-        top = result.docs[:TOP]
-        scores = [[s.score, s.matched, s.exact] for s in map(result.scores.get, top)]
-        python_queries.append([top, scores, len(result.docs), sorted(result.matched)])
+        python_queries.append(_shape(result, result.docs[:TOP]))
     js = _node_result(node)
 
     assert _differences(analysed, python_analysis, js["analysis"]) == []
@@ -393,3 +392,73 @@ def test_stems_of_whole_suffixes_and_double_y_agree(bundled, tmp_path):
     js = _node_result(node)["stems"]
     assert js == list(ODD_WORDS.values())
     assert [search.stem(w) for w in ODD_WORDS] == js
+
+
+def _author_queries(rng: random.Random, papers) -> list[str]:
+    """author: queries as people write them: real names, in other case, without accents, with
+    initials, curly or no quotes, half typed, with words, two coauthors."""
+    sample = rng.sample(papers, min(300, len(papers)))
+    out = []
+    for p in sample:
+        names = [a.name for a in p.authors if not a.hidden]
+        if not names:
+            continue
+        name = rng.choice(names)
+        plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not _mark(c))
+        first, *rest = name.split() or [""]
+        forms = [
+            f'author:"{name}"',
+            f'Author:"{rng.choice([name.upper(), name.lower(), plain])}"',
+            f"author:\u201c{name}\u201d",
+            f"author:{first}",
+            f'author:"{first[:1]}. {" ".join(rest)}"',
+            f'author:"{name[: rng.randint(1, len(name))]}',
+            f'{rng.choice(p.title.split())} author:"{name}" ',
+            f'author:"{name}" author:"{rng.choice(names)}"',
+            f'author:"{name}" {_mutate(rng, p.title)}',
+        ]
+        out += rng.sample(forms, 4)
+    return [*out, 'author:""', "author:", "coauthor:x", 'author:"\u0301"', "AUTHOR:x y"]
+
+
+def _mark(ch: str) -> bool:
+    return unicodedata.combining(ch) > 0
+
+
+def _shape(result: search.Result, docs: list[int]) -> list:
+    """A result as both sides print it: documents, their scores, how many, the terms matched."""
+    scores = [[s.score, s.matched, s.exact] if s else None for s in map(result.scores.get, docs)]
+    return [docs, scores, len(result.docs), sorted(result.matched)]
+
+
+def test_author_queries_and_keys_agree_with_python(bundled, tmp_path):
+    """The author: clauses: the name keys and shards of real and random strings, and every
+    result (not the top 20 alone) of author queries, with sorts and filters."""
+    papers, folder = bundled
+    rng = random.Random(SEED + 4)
+    queries = _author_queries(rng, papers)
+    index = search.Index.from_folder(folder)
+    facets = search.facets_of(index)
+    runs = []
+    for text in queries:
+        py, js = _filters_for(rng, facets) if rng.random() < 0.2 else (search.Filters(), None)
+        runs.append((text, rng.choice(search.SORTS), py, js))
+    words = sorted({w for p in papers for w in p.title.split()})
+    strings = queries + [a.name for p in papers for a in p.authors]
+    strings += [_random_string(rng, words) for _ in range(1500)]
+    strings += [f"author:{_random_string(rng, words)}" for _ in range(500)]
+    strings += [f'x author:"{_random_string(rng, words)}" y' for _ in range(500)]
+    jobs = {"queries": [[t, s, js] for t, s, _, js in runs], "top": 10**6, "authors": strings}
+    js = _node_result(_node_run(folder, jobs, tmp_path))
+
+    keys = [[key, author_shard(key, 4096)] for key in map(author_key, strings)]
+    keys = [[*k, list(split_authors(t))] for k, t in zip(keys, strings, strict=True)]
+    assert _differences(strings, keys, js["authors"]) == []
+    python = []
+    for text, sort, filters, _ in runs:
+        result = search.run(index, text, filters, sort)
+        python.append(_shape(result, result.docs))
+    labels = [f"{t} [{s}{', filtered' if f else ''}]" for t, s, f, _ in runs]
+    assert _differences(labels, python, js["queries"]) == []
+    found = sum(1 for q in python if q[2])
+    assert found > len(runs) / 3, found  # the author queries find papers: lists were compared

@@ -52,6 +52,7 @@ from .analysis import (
     stem,
     term,
 )
+from .authors import author_key, split_authors
 from .build import EPOCH, build_files, index_output, prefix_key, search_order, suffix_key
 from .disk import FORMAT, code_version, index_files
 from .query import (
@@ -65,6 +66,7 @@ from .query import (
     clean_query,
     edit_distance,
     facets_of,
+    has_query,
     hit,
     parse_query,
     run,
@@ -85,6 +87,7 @@ __all__ = [
     "Index",
     "Result",
     "analyze",
+    "author_key",
     "build_files",
     "build_index",
     "chunk_terms",
@@ -96,6 +99,7 @@ __all__ = [
     "edit_distance",
     "facets_of",
     "field_texts",
+    "has_query",
     "hit",
     "index_files",
     "index_output",
@@ -104,6 +108,7 @@ __all__ = [
     "run",
     "search",
     "search_order",
+    "split_authors",
     "split_camel",
     "stem",
     "suffix_key",

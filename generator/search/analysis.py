@@ -88,6 +88,27 @@ RULES: dict[str, Any] = {
     "fuzzyLong": 8,  # from this length, two edits
     "fuzzyRare": 2,  # a known word this rare (papers) is also tried for typos
     "fuzzyLimit": 6,  # corrections kept per word, closest and commonest first
+    # author:"Name" (straight or curly quotes, the closing one optional while typing) or
+    # author:Name (one word); search/authors.py. Spelled out, not (?i): JavaScript lacks it.
+    "author": (
+        r"(?<![\p{L}\p{N}\p{M}])[Aa][Uu][Tt][Hh][Oo][Rr]:"
+        r'(?:["\u201c\u201d]([^"\u201c\u201d]*)["\u201c\u201d]?|([\p{L}\p{N}\p{M}.\u0027\u2019\-]+))'
+    ),
+    # Letters an author's name key folds that Unicode does not decompose into a letter and
+    # an accent (authors.py author_key).
+    "authorFold": {
+        "ß": "ss",
+        "ø": "o",
+        "ł": "l",
+        "đ": "d",
+        "ð": "d",
+        "æ": "ae",
+        "œ": "oe",
+        "ı": "i",
+        "þ": "th",
+        "ħ": "h",
+        "ŧ": "t",
+    },
 }
 _RX = {k: regex.compile(RULES[k]) for k in ("possessive", "chunk", "dot", "hyphen", "pieces")}
 _NUMBER = regex.compile(RULES["number"])

@@ -25,6 +25,7 @@ from ..order import newest_first
 from ..outputs import Output
 from ..settings import INDEX_DIR
 from .analysis import _DIGITS2, FIELDS, RULES, counts
+from .authors import author_files
 from .disk import FORMAT, Binary, Encoded, _json, index_files
 
 if TYPE_CHECKING:  # only named in annotations: `papers search` never loads the model
@@ -35,6 +36,7 @@ if TYPE_CHECKING:  # only named in annotations: `papers search` never loads the 
 Semantic = Callable[[list["Paper"]], tuple[dict[str, bytes], dict]]
 
 K1, B = 1.2, 0.75  # lunr's BM25 defaults
+DISPLAY_AUTHORS = 3  # names a result shows
 CHUNK = 5  # papers per display chunk (results are scattered: small chunks, few bytes)
 BLOCK_BYTES = 24_000  # postings per file, roughly; a bigger term gets a file of its own
 EPOCH = date(1970, 1, 1)
@@ -69,8 +71,10 @@ def build_files(
     for start in range(0, len(ordered), CHUNK):
         chunk_ = oldest_first[start : start + CHUNK]
         files[f"docs/{start // CHUNK}.json"] = Encoded(_json([_display(p) for p in chunk_]))
+    authors, shards = author_files(ordered)
+    files.update(authors)
     files["facets.json"] = _facets(ordered)
-    files["meta.json"] = _meta(len(ordered))
+    files["meta.json"] = _meta(len(ordered)) | {"authorShards": shards}
     if semantic is not None:
         extra, entry = semantic(ordered)
         files.update((rel, Binary(data)) for rel, data in extra.items())
@@ -219,11 +223,13 @@ def _blocks(terms: list[str], sizes: list[int]) -> dict[str, int]:
 
 
 def _display(paper: Paper) -> list:
-    """What a result shows; control characters as U+FFFD, as on the paper's own page."""
-    names = [a.name for a in paper.authors]
-    authors = ", ".join(names[:3]) + (f" +{len(names) - 3}" if len(names) > 3 else "")
-    title, authors = printable(paper.title), printable(authors)
-    return [paper.id, title, authors, paper.daily_date.isoformat(), paper.upvotes]
+    """What a result shows: id, title, the first three authors (each drawn as a link to its
+    author query) and how many more, day, upvotes; control characters as U+FFFD, as on the
+    paper's own page."""
+    names = [printable(a.name) for a in paper.authors if not a.hidden]
+    more = max(0, len(names) - DISPLAY_AUTHORS)
+    day = paper.daily_date.isoformat()
+    return [paper.id, printable(paper.title), names[:DISPLAY_AUTHORS], more, day, paper.upvotes]
 
 
 def _facets(papers: list[Paper]) -> dict:

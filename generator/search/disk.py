@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-FORMAT = 3  # 3: display chunks count from the oldest paper
+FORMAT = 4  # 3: display chunks count from the oldest paper; 4: author files, names listed
 
 
 class Encoded(bytes):

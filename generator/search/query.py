@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .analysis import _ARXIV, _LETTERS, RULES, chunks, normalize
+from .authors import author_docs, split_authors
 from .build import EPOCH, build_files, display_file, prefix_key, suffix_key
 from .disk import Encoded
 
@@ -312,26 +313,53 @@ class Result:
     scores: Scores | dict = field(default_factory=dict)
     matched: set[str] = field(default_factory=set)
     clauses: list[Clause] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)  # the query's author: names
+    only: np.ndarray | None = None  # with authors: the papers they wrote together
+
+
+def has_query(text: str) -> bool:
+    """Whether ``text`` asks for anything: a word to search for, or an author."""
+    names, rest = split_authors(text)
+    return bool(names or parse_query(rest))
 
 
 def run(index: Index, text: str, filters: Filters = Filters(), sort: str = "relevance") -> Result:
-    """Every paper matching ``text``, best first (search-core.js ``run``)."""
-    clauses = parse_query(text)
+    """Every paper matching ``text``, best first (search-core.js ``run``). Its author: clauses
+    keep only those authors' papers; with no words besides, newest first (or by upvotes)."""
+    names, rest = split_authors(text)
+    clauses = parse_query(rest)
+    only = np.array(author_docs(names, index.get, index.meta), np.int64) if names else None
     if not clauses:
-        return Result([], clauses=clauses)
+        return _by_authors(index, names, only, filters, sort) if names else Result([])
     expanded = [expand(c, index) for c in clauses]
     scores = score(clauses, expanded, index)
     docs = scores.docs
+    if only is not None:
+        docs = docs[np.isin(docs, only)]
     every = scores.matched[docs] == len(clauses)
     if sort != "relevance" and every.any():
         # Sorted by upvotes or date, partial matches would bury the papers asked for.
         docs = docs[every]
-    if filters:
-        accepts = filters.accepts(facets_of(index))
-        docs = docs[[accepts(d) for d in docs.tolist()]] if len(docs) else docs
+    docs = _filtered(index, docs, filters)
     order = np.lexsort(_sort_keys(sort, scores, docs, len(clauses), index))
     matched = {t for terms in expanded for t in terms}
-    return Result(docs[order].tolist(), scores, matched, clauses)
+    return Result(docs[order].tolist(), scores, matched, clauses, names, only)
+
+
+def _by_authors(index: Index, names: list[str], only, filters: Filters, sort: str) -> Result:
+    """An author query with no words: the authors' papers, newest first (document order),
+    or most upvoted first."""
+    docs = _filtered(index, only, filters)
+    if sort == "upvotes":
+        docs = docs[np.lexsort([docs, -np.array(facets_of(index)["up"], np.int64)[docs]])]
+    return Result(docs.tolist(), authors=names, only=only)
+
+
+def _filtered(index: Index, docs: np.ndarray, filters: Filters) -> np.ndarray:
+    if not filters or not len(docs):
+        return docs
+    accepts = filters.accepts(facets_of(index))
+    return docs[[accepts(d) for d in docs.tolist()]]
 
 
 def facets_of(index: Index) -> dict:
@@ -367,7 +395,8 @@ def search(
 
 def hit(index: Index, doc: int, result: Result) -> Hit:
     """What result ``doc`` shows; a paper found by meaning alone scores 0 by its words."""
-    paper_id, title, authors, day, upvotes = index.display(doc)
+    paper_id, title, names, more, day, upvotes = index.display(doc)
+    authors = ", ".join(names) + (f" +{more}" if more else "")
     found = result.scores.get(doc) if result.scores else None
     return Hit(doc, paper_id, title, authors, day, upvotes, found.score if found else 0)
 

@@ -131,9 +131,18 @@ def run(
     semantic = semantic_of(index)
     if semantic is None or sort != "relevance" or not result.clauses or not result.docs:
         return result  # no word of the query is in any paper: its meaning is a guess
-    accepts = filters.accepts(search.facets_of(index)) if filters else None
-    nearest = semantic.rank(text, accepts)
+    _, words = search.split_authors(text)  # the meaning of the words, not of a name
+    nearest = semantic.rank(words, _accepts(index, filters, result))
     docs = np.asarray(result.docs, dtype=np.int64)
     every = int(np.count_nonzero(result.scores.matched[docs] == len(result.clauses)))
     result.docs = fuse(result.docs, every, nearest, semantic.meta["fusion"])
     return result
+
+
+def _accepts(index: search.Index, filters: search.Filters, result: search.Result):
+    """What the meaning side may rank: the filters' papers, within an author query's."""
+    test = filters.accepts(search.facets_of(index)) if filters else None
+    if result.only is None:
+        return test
+    only = set(result.only.tolist())
+    return lambda d: d in only and (test is None or test(d))

@@ -1,224 +1,42 @@
-/* Daily Papers search, the query rules: generator/search.py's twin, in JavaScript.
+/* Daily Papers search, the queries: generator/search/query.py's twin, in JavaScript.
  *
- * generator/search.py's docstring is the specification; this file implements its analysis of
- * queries (normalize, term, chunk, clean, chunks, chunk_terms), its queries (cleanQuery, parseQuery, expand,
- * corrections, completions, editDistance, score, run, search, the three sorts) and
- * Filters.accepts, function for function and in the same order of operations, so that both
- * rank every query identically (tests/test_search_parity.py runs both on thousands of strings
- * under Node and requires the same analysis and the same top 20).
+ * generator/search/__init__.py's docstring is the specification. This file and
+ * search-text.js (the analysis of text, loaded first) implement it function for function and
+ * in the same order of operations, so that both sides rank every query identically
+ * (tests/test_search_parity.py runs both on thousands of strings under Node and requires the
+ * same analysis and the same top 20). Here: the index (Index, open), its queries (expand,
+ * corrections, completions, editDistance, score, run, search, the three sorts), the
+ * author: clauses (authorDocs) and Filters.accepts.
  *
  * Every rule that is data (patterns, folds, stop words, boosts, limits) is read from the
- * index's meta.json ("rules", generator/search.py RULES), never written here. What is written
- * here is what Python does implicitly:
+ * index's meta.json ("rules", generator/search/analysis.py RULES), never written here. What is
+ * written here and in search-text.js is what Python does implicitly:
  *   - strings are sequences of code points: lengths, slices and comparisons walk code points
  *     (byCodePoint, codePoints), never UTF-16 units;
- *   - Python's str.isspace (whether the last character typed is a space), PY_SPACE below;
+ *   - Python's str.isspace (whether the last character typed is a space), PY_SPACE;
  *   - dicts keep insertion order: Maps here, in the order Python fills its dicts;
  *   - a JSON object is looked up with own(), never obj[key] ("constructor" is a word too).
  *
- * No DOM: a classic <script> (window.PapersSearchCore) and a Node module (module.exports).
- * The index is read through get(path), which returns the parsed JSON of an index file (or a
- * promise of it), {} for a file that does not exist. The stemmer is lunr.js's (window.lunr,
- * or vendor/lunr-2.3.9.min.js under Node) unless one is given: open(get, {stem}).
+ * No DOM: a classic <script> (window.PapersSearchCore, after window.PapersSearchText) and a
+ * Node module (module.exports). The index is read through get(path), which returns the parsed
+ * JSON of an index file (or a promise of it), {} for a file that does not exist. The stemmer
+ * is lunr.js's (window.lunr, or vendor/lunr-2.3.9.min.js under Node) unless one is given:
+ * open(get, {stem}).
  */
 (function (root, factory) {
   "use strict";
   if (typeof module === "object" && module.exports) {
-    module.exports = factory(() => require("./vendor/lunr-2.3.9.min.js"));
+    module.exports = factory(require("./search-text.js"));
   } else {
-    root.PapersSearchCore = factory(() => root.lunr);
+    root.PapersSearchCore = factory(root.PapersSearchText);
   }
-})(typeof globalThis !== "undefined" ? globalThis : this, (findLunr) => {
+})(typeof globalThis !== "undefined" ? globalThis : this, (text) => {
   "use strict";
+  const { codePoints, length, byCodePoint, isSpace, prefixKey, suffixKey, own, lunrStemmer, defaultStem, analysis, authorShard } = text;
 
-  const FORMAT = 3; // generator/search.py FORMAT: the index layout this file reads
+  const FORMAT = 4; // generator/search/disk.py FORMAT: the index layout this file reads
   const SORTS = ["relevance", "upvotes", "newest"];
   const DAY_MS = 86400000;
-
-  // --- Python's string semantics ------------------------------------------------------------
-  /** The code points of a string, as strings (Python's list(s)). */
-  const codePoints = (s) => Array.from(s);
-  /** Python's len(s). */
-  function length(s) {
-    let n = 0;
-    for (const _ of s) n++;
-    return n;
-  }
-  /** Python's comparison of strings: code point by code point (JS's < compares UTF-16 units,
-   * which puts U+10000.. before U+E000..U+FFFF). */
-  function byCodePoint(x, y) {
-    if (x === y) return 0;
-    const a = x[Symbol.iterator]();
-    const b = y[Symbol.iterator]();
-    for (;;) {
-      const p = a.next();
-      const q = b.next();
-      if (p.done || q.done) return p.done ? (q.done ? 0 : -1) : 1;
-      const u = p.value.codePointAt(0);
-      const v = q.value.codePointAt(0);
-      if (u !== v) return u < v ? -1 : 1;
-    }
-  }
-  // Python 3.11's str.isspace(): bidirectional class WS, B or S, or category Zs. JavaScript's
-  // \s differs (it has U+FEFF, lacks U+001C..U+001F and U+0085).
-  const PY_SPACE = new Set(
-    [0x9, 0xa, 0xb, 0xc, 0xd, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x85, 0xa0, 0x1680,
-      0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200a,
-      0x2028, 0x2029, 0x202f, 0x205f, 0x3000].map((c) => String.fromCodePoint(c)),
-  );
-  const isSpace = (ch) => PY_SPACE.has(ch);
-  /** The last code point of s, or "" (Python's s[-1]). */
-  function lastCodePoint(s) {
-    if (!s) return "";
-    const c = s.codePointAt(s.length - 1);
-    if (c >= 0xdc00 && c <= 0xdfff && s.length > 1) {
-      const pair = s.codePointAt(s.length - 2);
-      if (pair > 0xffff) return String.fromCodePoint(pair);
-    }
-    return String.fromCodePoint(c);
-  }
-  const hexOfUtf8 = (s) => Array.from(new TextEncoder().encode(s), (b) => b.toString(16).padStart(2, "0")).join("");
-  /** The dictionary shard of a term: hex of the UTF-8 of its first two code points, or four
-   * when the rules' "digits2" pattern matches it (terms that start with two digits). */
-  const prefixKey = (word, rules) => {
-    const n = rules && rules.digits2 && new RegExp(rules.digits2, "u").test(word) ? 4 : 2;
-    return hexOfUtf8(codePoints(word).slice(0, n).join(""));
-  };
-  /** The typo shard of a term: hex of the UTF-8 of its last two code points. */
-  const suffixKey = (word) => hexOfUtf8(codePoints(word).slice(-2).join(""));
-  /** An own property of a parsed JSON object, or undefined (never one of Object.prototype). */
-  const own = (object, key) => (Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined);
-
-  // --- the stemmer --------------------------------------------------------------------------
-  /** lunr.js's Porter stemmer, made to count code points as Python's does: lunr.js's patterns
-   * see a letter beyond U+FFFF as two units (a word of two such letters is long enough to
-   * stem, and two of them are no double consonant), so each becomes a private-use character
-   * for the stemmer and comes back after. The stemmer tells only a, e, i, o, u, w, x, y and
-   * the suffixes' letters apart: every other letter is a consonant to it, as they are. */
-  function lunrStemmer(lunr) {
-    const stemOf = (word) => lunr.stemmer(new lunr.Token(word)).toString();
-    return (word) => {
-      if (!/[\u{10000}-\u{10FFFF}]/u.test(word)) return stemOf(word);
-      const astral = [];
-      const mapped = codePoints(word).map((ch) => {
-        if (ch.length === 1) return ch;
-        let n = astral.indexOf(ch);
-        if (n < 0) n = astral.push(ch) - 1;
-        return String.fromCharCode(0xe000 + n); // a word is \p{L}\p{M} only: no private use
-      });
-      return codePoints(stemOf(mapped.join("")))
-        .map((ch) => { const c = ch.charCodeAt(0); return c >= 0xe000 && c < 0xe000 + astral.length ? astral[c - 0xe000] : ch; })
-        .join("");
-    };
-  }
-  function defaultStem() {
-    const lunr = findLunr();
-    if (!lunr || !lunr.stemmer) throw new Error("search-core.js: lunr.js is not loaded (or pass {stem})");
-    return lunrStemmer(lunr);
-  }
-
-  // --- analysis: generator/search.py normalize .. chunk_terms -------------------------------
-  /** The analysis of generator/search.py with meta.json's rules and a stemmer. */
-  function analysis(rules, stemWord) {
-    const rx = (name, flags = "u") => new RegExp(rules[name], flags);
-    const POSSESSIVE = rx("possessive", "gu");
-    const CHUNK = rx("chunk", "gu");
-    const DOT = rx("dot");
-    const HYPHEN = rx("hyphen");
-    const PIECES = rx("pieces", "gu");
-    const NUMBER = rx("number");
-    const LETTERS = rx("letters");
-    const ARXIV = rx("arxivId", "gu");
-    // "$1iz$2": JavaScript's replacement syntax; an optional group that took no part is "".
-    const FOLDS = rules.fold.map(([pattern, replacement]) => [new RegExp(pattern, "u"), replacement]);
-    const STOP = new Set(rules.stopWords);
-    const stems = new Map();
-    const terms = new Map();
-    const chunkCache = new Map();
-
-    function stem(word) {
-      let s = stems.get(word);
-      if (s === undefined) stems.set(word, (s = stemWord(word)));
-      return s;
-    }
-    /** NFKC, then lower case (Python's str.lower(): full case mapping, final sigma). */
-    const normalize = (text) => text.normalize("NFKC").toLowerCase();
-    /** The indexed form of one word: null for a stop word, else folded and stemmed. */
-    function term(word) {
-      if (!word || STOP.has(word)) return null;
-      if (!LETTERS.test(word)) return word; // numbers, versions and model names as written
-      let t = terms.get(word);
-      if (t === undefined) {
-        let folded = word;
-        for (const [pattern, replacement] of FOLDS) {
-          if (pattern.test(folded)) {
-            folded = folded.replace(pattern, replacement);
-            break;
-          }
-        }
-        terms.set(word, (t = stem(folded)));
-      }
-      return t;
-    }
-    const split = (text, pattern) => text.split(pattern); // no groups: no separators, as Python
-    const findall = (text, pattern) => Array.from(text.matchAll(pattern), (m) => m[0]);
-    /** The terms of one chunk (already normalised): {main, parts, last}. */
-    function chunk(text) {
-      let c = chunkCache.get(text);
-      if (c) return c;
-      let main = null;
-      const parts = [];
-      const groups = split(text, DOT).filter(Boolean);
-      for (const group of groups) {
-        const pieces = split(group, HYPHEN).filter(Boolean);
-        if (pieces.length > 1) parts.push(term(pieces.join("")));
-        for (const piece of pieces) {
-          parts.push(term(piece));
-          const sub = findall(piece, PIECES);
-          if (sub.length > 1) {
-            for (const s of sub) if (length(s) > 1 || NUMBER.test(s)) parts.push(term(s));
-          }
-        }
-      }
-      const kept = parts.filter(Boolean);
-      if (kept.length && groups.length === 1) main = kept[0];
-      const rest = [...new Set(kept.filter((p) => p !== main))]; // dict.fromkeys: first seen
-      const last = groups.length ? split(groups[groups.length - 1], HYPHEN).at(-1) : "";
-      c = Object.freeze({ main, parts: rest, last });
-      chunkCache.set(text, c);
-      return c;
-    }
-    /** Normalised, lower-cased, possessives dropped: the text chunks are found in. */
-    const clean = (text) => normalize(text).replace(POSSESSIVE, "");
-    /** [written form (cleaned), chunk] of each chunk of text. (The index also joins a word
-     * and the number after it, "llama 3": "llama3"; a query does not, so that is not here.) */
-    const chunks = (text) => findall(clean(text), CHUNK).map((raw) => [raw, chunk(raw)]);
-    /** The terms of one chunk, its own first. */
-    function chunkTerms(raw) {
-      const c = chunk(raw);
-      return c.main ? [c.main, ...c.parts] : c.parts;
-    }
-    /** arXiv ids in any pasted form become the bare id. */
-    const cleanQuery = (text) => normalize(text).replace(ARXIV, " $1 ");
-    /** The clauses of a query: [{terms: [[term, "exact" | "part"], ...], prefix}]. */
-    function parseQuery(text) {
-      const typing = Boolean(text) && !isSpace(lastCodePoint(text));
-      const typed = chunks(cleanQuery(text)).filter(([raw]) => raw).map(([, c]) => c);
-      const clauses = [];
-      typed.forEach((c, i) => {
-        const last = typing && i === typed.length - 1;
-        const terms = c.main ? [[c.main, "exact"]] : [];
-        for (const p of c.parts) terms.push([p, "part"]);
-        const prefix = last && length(c.last) >= rules.prefixMin ? c.last : "";
-        if (terms.length || prefix) clauses.push({ terms, prefix });
-      });
-      if (clauses.length > 1 && !clauses[clauses.length - 1].terms.length) clauses.pop();
-      return clauses;
-    }
-    /** A term corrected for typos (search.py _wants_typos). */
-    const wantsTypos = (t, entry) => LETTERS.test(t) && length(t) >= rules.fuzzyMin && (entry === undefined || entry[0] <= rules.fuzzyRare);
-    return { rules, stem, normalize, term, chunk, clean, chunks, chunkTerms, cleanQuery, parseQuery, wantsTypos };
-  }
 
   // --- the index ------------------------------------------------------------------------------
   class Index {
@@ -253,7 +71,7 @@
       }
       return out;
     }
-    /** [id, title, authors, day, upvotes] of a paper. */
+    /** [id, title, [first authors], how many more, day, upvotes] of a paper. */
     async display(doc) {
       const chunkSize = this.meta.chunk;
       const back = this.meta.papers - 1 - doc; // search/build.py display_file
@@ -457,15 +275,49 @@
     return (x, y) => relevance(x, y) || x - y;
   }
 
-  /** Every paper matching text, best first: {docs, scores, matched (terms), clauses}. */
+  /** The document numbers of the papers every name is an author of, newest first
+   * (authors.py author_docs). */
+  async function authorDocs(names, index) {
+    let found = null;
+    for (const name of names) {
+      const key = index.analysis.authorKey(name);
+      const shard = await index.get(`a/${authorShard(key, index.meta.authorShards)}.json`);
+      const docs = new Set((own(shard, key) || []).map((back) => index.papers - 1 - back));
+      found = found === null ? docs : new Set([...found].filter((d) => docs.has(d)));
+    }
+    return [...(found || [])].sort((x, y) => x - y);
+  }
+
+  /** An author query with no words: the authors' papers, newest first or most upvoted. */
+  async function byAuthors(index, authors, only, filters, sort) {
+    let docs = only;
+    if (filters.active || sort === "upvotes") {
+      const facets = await index.facets();
+      if (filters.active) docs = docs.filter(filters.accepts(facets));
+      if (sort === "upvotes") docs = [...docs].sort((x, y) => facets.up[y] - facets.up[x] || x - y);
+    }
+    return { docs, scores: new Map(), matched: new Set(), clauses: [], authors, only };
+  }
+
+  /** Every paper matching text, best first: {docs, scores, matched (terms), clauses, authors
+   * (the author: names), only (their papers)}. */
   async function run(index, text, filters = {}, sort = "relevance") {
     filters = asFilters(filters);
-    const clauses = index.analysis.parseQuery(text);
-    if (!clauses.length) return { docs: [], scores: new Map(), matched: new Set(), clauses };
+    const [authors, rest] = index.analysis.splitAuthors(text);
+    const clauses = index.analysis.parseQuery(rest);
+    const only = authors.length ? await authorDocs(authors, index) : null;
+    if (!clauses.length) {
+      if (authors.length) return byAuthors(index, authors, only, filters, sort);
+      return { docs: [], scores: new Map(), matched: new Set(), clauses, authors, only };
+    }
     const expanded = await Promise.all(clauses.map((c) => expand(c, index)));
     const scores = await score(clauses, expanded, index);
     let docs = [...scores.keys()];
-    if (sort !== "relevance" && [...scores.values()].some((s) => s.matched === clauses.length)) {
+    if (only) {
+      const allowed = new Set(only);
+      docs = docs.filter((d) => allowed.has(d));
+    }
+    if (sort !== "relevance" && docs.some((d) => scores.get(d).matched === clauses.length)) {
       // Sorted by upvotes or date, partial matches would bury the papers asked for.
       docs = docs.filter((d) => scores.get(d).matched === clauses.length);
     }
@@ -477,23 +329,26 @@
     docs.sort(compare(sort, scores, clauses.length, facets));
     const matched = new Set();
     for (const terms of expanded) for (const t of terms.keys()) matched.add(t);
-    return { docs, scores, matched, clauses };
+    return { docs, scores, matched, clauses, authors, only };
   }
 
-  /** run, with what each result shows: [{doc, id, title, authors, day, upvotes, score}]. */
+  /** What a result shows (search.py hit): {id, title, names (the first authors), more,
+   * authors ("A, B, C +5"), day, upvotes}. */
+  function shown([id, title, names, more, day, upvotes]) {
+    return { id, title, names, more, authors: names.join(", ") + (more ? ` +${more}` : ""), day, upvotes };
+  }
+
+  /** run, with what each result shows, and its score by words (0 for an author's paper). */
   async function search(index, text, filters = {}, sort = "relevance", limit = Infinity) {
     const result = await run(index, text, filters, sort);
     const docs = result.docs.slice(0, limit);
-    const shown = await Promise.all(docs.map((d) => index.display(d)));
-    return docs.map((doc, i) => {
-      const [id, title, authors, day, upvotes] = shown[i];
-      return { doc, id, title, authors, day, upvotes, score: result.scores.get(doc).score };
-    });
+    const papers = await Promise.all(docs.map((d) => index.display(d)));
+    return docs.map((doc, i) => ({ doc, ...shown(papers[i]), score: result.scores.get(doc)?.score ?? 0 }));
   }
 
   return {
     FORMAT, SORTS, analysis, lunrStemmer, Index, open, expand, corrections, completions, editDistance,
-    score, run, search, compare, Filters, dayNumber, byCodePoint, codePoints, length, isSpace,
+    score, run, search, shown, authorDocs, authorShard, compare, Filters, dayNumber, byCodePoint, codePoints, length, isSpace,
     prefixKey, suffixKey, own,
   };
 });

@@ -1,13 +1,14 @@
 /* Daily Papers search, the page side: the header box (results as you type) and the search page
- * (filters, sort, more results, state in the URL). The query rules are search-core.js's
- * (window.PapersSearchCore, loaded before this file), the twin of generator/search.py; this
- * file only fetches the index files, draws results and highlights the words that matched.
- * Everything is fetched on first use: a page view that does not search costs nothing more. */
+ * (filters, sort, more results, state in the URL). The query rules are search-core.js's and
+ * search-text.js's (window.PapersSearchCore, loaded on first use), the twins of
+ * generator/search/; this file only fetches the index files, draws results and highlights the
+ * words that matched. Everything is fetched on first use: a page view that does not search
+ * costs nothing more. It also loads authors.js, on pages that show authors' names. */
 (() => {
   "use strict";
   const form = document.querySelector("form[data-papers-search]");
   if (!form) return;
-  const Core = window.PapersSearchCore;
+  let Core = null; // search-core.js, once loaded (loadCore)
   const base = new URL(form.dataset.base, location.href);
   const indexUrl = new URL("search-index/", base);
   const HEADER_RESULTS = 8;
@@ -48,6 +49,12 @@
     });
   }
   const savedReady = loadScript("saved.js").catch(() => {});
+  // authors.js: names as links to their papers (no bytes in pages), and the results' links.
+  const NAMES = ".paper-authors, .paper-card__authors, .paper-row__meta, #papers-search-page";
+  const authorsReady = document.querySelector(NAMES) ? loadScript("authors.js").catch(() => {}) : null;
+  let coreReady = null;
+  const loadCore = () => (coreReady ??= loadScript("search-text.js").then(() => loadScript("search-core.js"))
+    .then(() => { Core = window.PapersSearchCore; }).catch((error) => { coreReady = null; throw error; }));
   let lunrReady = null;
   function loadLunr() {
     // lunr.js for its Porter stemmer only: the index itself is ours (see generator/search/).
@@ -62,8 +69,7 @@
   /** The index (search-core.js Index), once meta.json and lunr.js are here. */
   function ready() {
     if (!indexReady) {
-      indexReady = Promise.all([get("meta.json"), loadLunr()]).then(([meta]) => {
-        if (!Core) throw new Error("search-core.js did not load");
+      indexReady = Promise.all([get("meta.json"), loadLunr(), loadCore()]).then(([meta]) => {
         version = meta.version;
         indexMeta = meta;
         return new Core.Index(get, meta);
@@ -164,12 +170,14 @@
     try { await semantic.ready; } catch { return null; }
     filters = asFilters(filters);
     let accepts = null;
-    if (filters.active) {
+    if (filters.active || result.only) {
       const index = await ready();
-      const test = filters.accepts(await index.facets());
-      accepts = Uint8Array.from({ length: index.papers }, (_, d) => (test(d) ? 1 : 0));
+      const test = filters.active ? filters.accepts(await index.facets()) : () => true;
+      const only = result.only && new Set(result.only); // an author: query's papers
+      accepts = Uint8Array.from({ length: index.papers }, (_, d) => (test(d) && (!only || only.has(d)) ? 1 : 0));
     }
-    const [nearest, fuse] = await Promise.all([nearestOf(text, accepts), semantic.fuse]);
+    const words = (await ready()).analysis.splitAuthors(text)[1]; // the meaning of the words, not of a name
+    const [nearest, fuse] = await Promise.all([nearestOf(words, accepts), semantic.fuse]);
     if (nearest === null) return null; // overtaken by a newer query
     const clauses = result.clauses.length;
     const every = result.docs.filter((d) => result.scores.get(d).matched === clauses).length;
@@ -189,21 +197,24 @@
     if (sort === "upvotes") docs.sort((a, b) => facets.up[b] - facets.up[a] || a - b);
     return { docs, scores: new Map(), matched: new Set(), clauses: [] };
   }
+  /** Whether a result answers a query: words to search for, or an author. */
+  const asked = (result) => Boolean(result.clauses.length || result.authors?.length);
   /** Why a query has no clauses: nothing searchable typed, or only stop words. */
   function emptyMessage(index, text) {
     const a = index.analysis;
     return a.chunks(a.cleanQuery(text)).length ? ONLY_COMMON : NOTHING_TYPED;
   }
   async function display(docs) {
-    const [index] = await Promise.all([ready(), savedReady]);
-    const shown = await Promise.all(docs.map((d) => index.display(d)));
-    return shown.map(([id, title, authors, day, upvotes]) => ({ id, title, authors, day, upvotes }));
+    const [index] = await Promise.all([ready(), savedReady, authorsReady]);
+    return (await Promise.all(docs.map((d) => index.display(d)))).map(Core.shown);
   }
   /** "N papers", or how many have every word and how many some (or are near in meaning). */
   function summary(result) {
     const n = result.docs.length;
     if (!n) return "No papers match.";
     const clauses = result.clauses.length;
+    const by = result.authors?.length ? ` by ${result.authors.join(" and ")}` : "";
+    if (by && !clauses) return `${plural(n, "paper", "papers")}${by}.`;
     const every = clauses ? result.docs.filter((d) => result.scores.get(d)?.matched === clauses).length : n;
     if (result.semantic && every < n) {
       const near = `${plural(n - every, "paper", "papers")} near in meaning or with some of the words`;
@@ -255,7 +266,7 @@
     fragment.normalize?.();
     return fragment;
   }
-  function item(paper, result, index) {
+  function item(paper, result, index, linked = false) {
     const li = document.createElement("li");
     li.className = "papers-result";
     const link = document.createElement("a");
@@ -264,7 +275,10 @@
     link.append(highlight(paper.title, result, index));
     const info = document.createElement("span");
     info.className = "papers-result__meta";
-    info.append(highlight(paper.authors, result, index), ` · ${paper.day} · ▲ ${paper.upvotes}`);
+    // In the header's panel the arrow keys walk the titles: names stay text there.
+    const names = linked && window.PapersAuthors?.resultNames(paper, (name) => highlight(name, result, index));
+    info.append(names || highlight(paper.authors, result, index),
+      ` · ${paper.day} · ▲ ${paper.upvotes}`);
     li.append(link, info);
     const save = window.PapersSaved?.button(paper); // saved.js: the reading list's toggle
     if (save) li.append(save);
@@ -289,7 +303,7 @@
   // For tests and benchmarks: run(text, filters, sort) is search-core.js's run on this index,
   // merged with the meaning ranking once meaning() (the one-time download) has resolved.
   const meaning = () => (semantic ? semantic.ready.then(() => true) : Promise.resolve(false));
-  window.papersSearch = { run, ids, ready, meaning, core: Core, timings: [] };
+  window.papersSearch = { run, ids, ready, meaning, get core() { return Core; }, timings: [] };
   let latest = 0;
   async function onHeaderInput(event) {
     const started = event ? event.timeStamp : performance.now();
@@ -321,7 +335,7 @@
     const papers = await display(result.docs.slice(0, HEADER_RESULTS));
     if (ticket !== latest) return false;
     keepFocus(list, () => list.replaceChildren(...papers.map((p) => item(p, result, index))));
-    status.textContent = result.clauses.length ? summary(result) : emptyMessage(index, text);
+    status.textContent = asked(result) ? summary(result) : emptyMessage(index, text);
     if (result.docs.length > HEADER_RESULTS) {
       const more = document.createElement("li");
       const link = document.createElement("a");
@@ -402,7 +416,7 @@
     const slice = current.docs.slice(shown, shown + PAGE_RESULTS);
     const papers = await display(slice);
     if (ticket !== pageTicket) return; // a newer search owns the list now
-    out.append(...papers.map((p) => item(p, current, index)));
+    out.append(...papers.map((p) => item(p, current, index, true)));
     shown += slice.length;
     moreButton.hidden = shown >= current.docs.length;
     out.setAttribute("aria-busy", "false");
@@ -424,7 +438,7 @@
       const sort = state.sort || "relevance";
       let result = await lexical(state.q, filters, sort);
       let message = summary(result);
-      if (!result.clauses.length) {
+      if (!asked(result)) {
         const why = emptyMessage(index, state.q);
         if (filters.active) {
           result = await browse(filters, sort);
@@ -447,7 +461,7 @@
           if (ticket !== pageTicket) return;
           current = merged;
           shown = papers.length;
-          const draw = () => out.replaceChildren(...papers.map((p) => item(p, merged, index)));
+          const draw = () => out.replaceChildren(...papers.map((p) => item(p, merged, index, true)));
           keepFocus(out, draw, page.elements.q);
           moreButton.hidden = shown >= merged.docs.length;
           pageStatus.textContent = summary(merged);
