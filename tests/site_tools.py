@@ -99,4 +99,4 @@ def offline_page(browser, site_url: str):
     page.on("pageerror", lambda e: errors.append(str(e)))
     yield page
     context.close()
-    assert errors == []
+    assert errors == [], errors

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from urllib.parse import parse_qs, urlparse
 
 import bibtexparser
 import feedparser
@@ -18,7 +19,7 @@ from generator.render.archive import week_key
 from generator.store import Store
 
 from .conftest import FIXTURES, make_project, papers
-from .site_tools import SiteServer
+from .site_tools import SiteServer, offline_page
 
 pytestmark = pytest.mark.slow
 HOSTILE = FIXTURES / "hostile" / "2025-06-02.json"
@@ -77,9 +78,12 @@ def test_no_payload_runs_and_every_payload_is_literal(hostile_site, browser):
         page.mouse.move(200, 300)
         page.mouse.wheel(0, 5000)
         assert page.evaluate("window.__ran") == [], path
+        # A name's link to its author query holds the name (evil.example too): not a link
+        # to elsewhere.
         bad = page.evaluate("""() => [...document.querySelectorAll('[href],[src]')]
             .map(e => e.getAttribute('href') || e.getAttribute('src'))
-            .filter(v => /^\\s*(javascript|data|vbscript):|^\\/\\/|evil\\.example/i.test(v))""")
+            .filter(v => /^\\s*(javascript|data|vbscript):|^\\/\\/|evil\\.example/i.test(v))
+            .filter(v => !v.startsWith(location.origin + "/search/?q=author"))""")
         assert bad == [], (path, bad)
         assert page.locator("iframe").count() == 0, path
         assert page.locator("[onerror],[onload],[onclick],[onmouseover]").count() == 0, path
@@ -139,12 +143,12 @@ def test_search_results_show_hostile_text_literally(hostile_site, browser):
     highlighted words stay text, in the header's panel and on the search page."""
     url, _ = hostile_site
     entries = json.loads(HOSTILE.read_text(encoding="utf-8"))
-    context = browser.new_context(base_url=url)
-    context.add_init_script(TRAP)
-    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(url) else r.abort())
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    with offline_page(browser, url) as page:
+        page.add_init_script(TRAP)
+        _search_results(page, entries)
+
+
+def _search_results(page, entries) -> None:
     page.goto("")
     shown = 0
     for entry in entries:
@@ -159,5 +163,37 @@ def test_search_results_show_hostile_text_literally(hostile_site, browser):
     page.locator("#papers-search-results li").first.wait_for()
     assert page.evaluate("window.__ran") == []
     assert page.locator("#papers-search-results [onerror], #papers-search-results img").count() == 0
-    context.close()
-    assert errors == []
+
+
+def test_hostile_author_names_are_linked_as_text(hostile_site, browser):
+    """authors.js turns every name on a paper page into a link with textContent only: each
+    hostile name is one link whose text is the name as the page showed it, whose query is that
+    name, and nothing it holds runs or becomes markup."""
+    url, _ = hostile_site
+    entries = json.loads(HOSTILE.read_text(encoding="utf-8"))
+    with offline_page(browser, url) as page:
+        page.add_init_script(TRAP)
+        _author_links(page, entries)
+
+
+def _author_links(page, entries) -> None:
+    linked = 0
+    for entry in entries:
+        page.goto(f"papers/{entry['paper']['id']}.html")
+        box = page.locator(".paper-authors")
+        if not box.count():
+            continue
+        names = page.locator('meta[name="citation_author"]').evaluate_all(
+            "els => els.map(e => e.content)"
+        )
+        links = box.locator("a.paper-author")
+        expect(links.last).to_have_text(names[-1])  # "Author N": authors.js has run
+        texts = links.all_text_contents()
+        assert texts == [n for n in names if n in texts]  # in order, each whole
+        for link in links.all():
+            query = parse_qs(urlparse(link.get_attribute("href")).query)["q"][0]
+            assert query.startswith('author:"') and query.endswith('"')
+        assert box.locator("script, img, svg, iframe, [onerror], [onclick]").count() == 0
+        linked += len(texts)
+    assert linked > len(entries)  # the hostile names were linked, not only "Author N"
+    assert page.evaluate("window.__ran") == []

@@ -165,16 +165,10 @@
     const toggle = record && button(record);
     if (toggle) links.prepend(toggle, " ");
   }
-  /** For search.js: a toggle for a result ({id, title, authors: "A, B, C +5", day}). */
+  /** For search.js: a toggle for a result ({id, title, names: the first authors, more, day}). */
   function resultButton(result) {
-    const match = /^(.*?)(?: \+(\d+))?$/.exec(result.authors || "");
-    return button({
-      id: result.id,
-      title: result.title,
-      authors: match[1].split(", ").filter(Boolean),
-      more: match[2] ? Number(match[2]) : 0,
-      day: result.day,
-    });
+    const names = Array.isArray(result.names) ? result.names : [];
+    return button({ id: result.id, title: result.title, authors: names, more: Number(result.more) || 0, day: result.day });
   }
 
   // --- exports ------------------------------------------------------------------------------------
