@@ -87,6 +87,19 @@ class SiteServer:
 
 
 @contextlib.contextmanager
+def bundled_site(tmp_path_factory, name: str):
+    """The bundled data's site, built in a fresh project, served on localhost."""
+    from .conftest import bundled_project
+
+    project = bundled_project(tmp_path_factory.mktemp(name) / "project", build=True)
+    server = SiteServer(project / "site")
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+@contextlib.contextmanager
 def offline_page(browser, site_url: str):
     """A page in a fresh browser profile that reaches only the site (other hosts, such as the
     cards' thumbnails, are refused); on leaving, it fails if a script raised on the page."""

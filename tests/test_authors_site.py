@@ -16,8 +16,7 @@ from generator.render.pages import linked_accounts
 from generator.search import search_order
 from generator.store import Store
 
-from .conftest import bundled_project
-from .site_tools import ROOT, SiteServer, offline_page
+from .site_tools import ROOT, bundled_site, offline_page
 
 pytestmark = pytest.mark.slow
 RESULTS = "#papers-search-results[aria-busy=false] li"
@@ -25,10 +24,8 @@ RESULTS = "#papers-search-results[aria-busy=false] li"
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    project = bundled_project(tmp_path_factory.mktemp("authors") / "project", build=True)
-    server = SiteServer(project / "site")
-    yield server
-    server.close()
+    with bundled_site(tmp_path_factory, "authors") as server:
+        yield server
 
 
 @pytest.fixture

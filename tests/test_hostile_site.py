@@ -138,14 +138,18 @@ def test_citation_files_of_hostile_text_parse(hostile_site):
     assert cited["date/2025-06-02.bib"] == papers_ > 1  # the one day: every paper, once
 
 
-def test_search_results_show_hostile_text_literally(hostile_site, browser):
+@pytest.fixture
+def trapped_page(hostile_site, browser):
+    """An offline page of the hostile site on which a payload that runs is recorded."""
+    with offline_page(browser, hostile_site[0]) as page:
+        page.add_init_script(TRAP)
+        yield page
+
+
+def test_search_results_show_hostile_text_literally(trapped_page):
     """search.js builds results with textContent only: payloads in titles, authors and the
     highlighted words stay text, in the header's panel and on the search page."""
-    url, _ = hostile_site
-    entries = json.loads(HOSTILE.read_text(encoding="utf-8"))
-    with offline_page(browser, url) as page:
-        page.add_init_script(TRAP)
-        _search_results(page, entries)
+    _search_results(trapped_page, json.loads(HOSTILE.read_text(encoding="utf-8")))
 
 
 def _search_results(page, entries) -> None:
@@ -165,15 +169,11 @@ def _search_results(page, entries) -> None:
     assert page.locator("#papers-search-results [onerror], #papers-search-results img").count() == 0
 
 
-def test_hostile_author_names_are_linked_as_text(hostile_site, browser):
+def test_hostile_author_names_are_linked_as_text(trapped_page):
     """authors.js turns every name on a paper page into a link with textContent only: each
     hostile name is one link whose text is the name as the page showed it, whose query is that
     name, and nothing it holds runs or becomes markup."""
-    url, _ = hostile_site
-    entries = json.loads(HOSTILE.read_text(encoding="utf-8"))
-    with offline_page(browser, url) as page:
-        page.add_init_script(TRAP)
-        _author_links(page, entries)
+    _author_links(trapped_page, json.loads(HOSTILE.read_text(encoding="utf-8")))
 
 
 def _author_links(page, entries) -> None:

@@ -16,8 +16,7 @@ import pytest
 import rispy
 from playwright.sync_api import expect
 
-from .conftest import bundled_project
-from .site_tools import SiteServer
+from .site_tools import bundled_site
 
 pytestmark = pytest.mark.slow
 DAY = "2026-03-05"  # the bundled data's latest day: 13 papers
@@ -26,10 +25,8 @@ STORE = "papers-saved"
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    project = bundled_project(tmp_path_factory.mktemp("saved") / "project", build=True)
-    server = SiteServer(project / "site")
-    yield server
-    server.close()
+    with bundled_site(tmp_path_factory, "saved") as server:
+        yield server
 
 
 class Visitor:

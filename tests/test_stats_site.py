@@ -10,8 +10,7 @@ import itertools
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import bundled_project
-from .site_tools import SiteServer
+from .site_tools import bundled_site
 
 pytestmark = pytest.mark.slow
 NEW_CHARTS = ("Papers with code", "Rising keywords", "Most active organisations per quarter")
@@ -19,10 +18,8 @@ NEW_CHARTS = ("Papers with code", "Rising keywords", "Most active organisations 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    project = bundled_project(tmp_path_factory.mktemp("stats") / "project", build=True)
-    server = SiteServer(project / "site")
-    yield server
-    server.close()
+    with bundled_site(tmp_path_factory, "stats") as server:
+        yield server
 
 
 def _page(browser, site, width: int, **options):
